@@ -1,0 +1,519 @@
+//! `POST /contacts/search` engine: query matching, filters, sorting and both paging
+//! styles, over indexes built once per dataset so a request never clones or re-sorts
+//! the contact list.
+
+use std::cmp::Ordering;
+
+use crate::model::{Contact, Dataset};
+
+/// GHL caps page/pageLimit paging at this many records; deeper needs `searchAfter`.
+pub const DEEP_PAGING_LIMIT: usize = 10_000;
+pub const MAX_PAGE_LIMIT: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortField {
+    DateAdded,
+    DateUpdated,
+    FirstNameLowerCase,
+    LastNameLowerCase,
+}
+
+impl SortField {
+    pub const ALL: [SortField; 4] = [
+        SortField::DateAdded,
+        SortField::DateUpdated,
+        SortField::FirstNameLowerCase,
+        SortField::LastNameLowerCase,
+    ];
+
+    pub fn from_wire(name: &str) -> Option<SortField> {
+        SortField::ALL.into_iter().find(|f| f.wire_name() == name)
+    }
+
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            SortField::DateAdded => "dateAdded",
+            SortField::DateUpdated => "dateUpdated",
+            SortField::FirstNameLowerCase => "firstNameLowerCase",
+            SortField::LastNameLowerCase => "lastNameLowerCase",
+        }
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+
+    fn is_date(self) -> bool {
+        matches!(self, SortField::DateAdded | SortField::DateUpdated)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Asc,
+    Desc,
+}
+
+/// The first element of a contact's `searchAfter`: epoch millis for date sorts,
+/// the lower-cased name for name sorts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortValue {
+    Millis(i64),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// 1-based page number.
+    Page(usize),
+    /// Resume strictly after `(value, id)` in the requested order.
+    After(SortValue, String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    Condition { field: FilterField, op: FilterOp },
+    /// `any == true` is an OR group, otherwise AND.
+    Group { any: bool, filters: Vec<Filter> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterField {
+    Id,
+    FirstNameLowerCase,
+    LastNameLowerCase,
+    Email,
+    Phone,
+    CompanyName,
+    Tags,
+    Source,
+    Type,
+    City,
+    State,
+    PostalCode,
+    BusinessId,
+    AssignedTo,
+    Dnd,
+    DateAdded,
+    DateUpdated,
+}
+
+impl FilterField {
+    pub fn from_wire(name: &str) -> Option<FilterField> {
+        Some(match name {
+            "id" => FilterField::Id,
+            "firstNameLowerCase" => FilterField::FirstNameLowerCase,
+            "lastNameLowerCase" => FilterField::LastNameLowerCase,
+            "email" => FilterField::Email,
+            "phone" => FilterField::Phone,
+            "companyName" => FilterField::CompanyName,
+            "tags" => FilterField::Tags,
+            "source" => FilterField::Source,
+            "type" => FilterField::Type,
+            "city" => FilterField::City,
+            "state" => FilterField::State,
+            "postalCode" => FilterField::PostalCode,
+            "businessId" => FilterField::BusinessId,
+            "assignedTo" => FilterField::AssignedTo,
+            "dnd" => FilterField::Dnd,
+            "dateAdded" => FilterField::DateAdded,
+            "dateUpdated" => FilterField::DateUpdated,
+            _ => return None,
+        })
+    }
+
+    pub fn is_date(self) -> bool {
+        matches!(self, FilterField::DateAdded | FilterField::DateUpdated)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterOp {
+    /// Case-insensitive equality with any of the values (tags: has any of them).
+    Eq(Vec<String>),
+    NotEq(Vec<String>),
+    Contains(String),
+    NotContains(String),
+    Exists,
+    NotExists,
+    /// Epoch-millis bounds for date fields.
+    Range {
+        gt: Option<i64>,
+        gte: Option<i64>,
+        lt: Option<i64>,
+        lte: Option<i64>,
+    },
+    BoolEq(bool),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    pub query: Option<String>,
+    pub filters: Vec<Filter>,
+    pub sort: SortField,
+    pub direction: Direction,
+    pub start: Start,
+    pub limit: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: None,
+            filters: Vec::new(),
+            sort: SortField::DateAdded,
+            direction: Direction::Desc,
+            start: Start::Page(1),
+            limit: 20,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct SearchHit<'d> {
+    pub contact: &'d Contact,
+    /// `[sortValue, id]` to render as the item's `searchAfter`.
+    pub sort_value: SortValue,
+}
+
+#[derive(Debug)]
+pub struct SearchPage<'d> {
+    pub hits: Vec<SearchHit<'d>>,
+    /// All matches of query + filters, independent of paging.
+    pub total: usize,
+}
+
+/// Per-contact derived keys, built once per dataset.
+#[derive(Debug, Clone)]
+struct Keys {
+    first_lc: String,
+    last_lc: String,
+    full_lc: String,
+    email_lc: String,
+    company_lc: String,
+    phone_digits: String,
+    added_ms: i64,
+    updated_ms: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SearchIndex {
+    keys: Vec<Keys>,
+    /// For each `SortField` slot, contact positions in ascending `(key, id)` order;
+    /// descending requests walk it backwards.
+    orders: [Vec<u32>; 4],
+}
+
+pub(crate) fn epoch_millis(t: time::OffsetDateTime) -> i64 {
+    // Whole milliseconds always fit in i64 for any date `time` can represent.
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+impl SearchIndex {
+    pub(crate) fn build(contacts: &[Contact]) -> SearchIndex {
+        let keys: Vec<Keys> = contacts
+            .iter()
+            .map(|c| Keys {
+                first_lc: c.first_name.to_lowercase(),
+                last_lc: c.last_name.to_lowercase(),
+                full_lc: c.full_name().to_lowercase(),
+                email_lc: c.email.as_deref().unwrap_or("").to_lowercase(),
+                company_lc: c.company_name.as_deref().unwrap_or("").to_lowercase(),
+                phone_digits: digits(c.phone.as_deref().unwrap_or("")),
+                added_ms: epoch_millis(c.date_added),
+                updated_ms: epoch_millis(c.date_updated),
+            })
+            .collect();
+        let mut index = SearchIndex {
+            keys,
+            orders: Default::default(),
+        };
+        // Positions fit u32: the sandbox never holds anywhere near 4 billion contacts.
+        let positions: Vec<u32> = (0..contacts.len() as u32).collect();
+        for field in SortField::ALL {
+            let mut order = positions.clone();
+            order.sort_unstable_by(|&a, &b| index.cmp_positions(contacts, field, a, b));
+            index.orders[field.slot()] = order;
+        }
+        index
+    }
+
+    fn is_for(&self, contacts: &[Contact]) -> bool {
+        self.keys.len() == contacts.len()
+    }
+
+    fn sort_value(&self, field: SortField, pos: u32) -> SortValue {
+        let k = &self.keys[pos as usize];
+        match field {
+            SortField::DateAdded => SortValue::Millis(k.added_ms),
+            SortField::DateUpdated => SortValue::Millis(k.updated_ms),
+            SortField::FirstNameLowerCase => SortValue::Text(k.first_lc.clone()),
+            SortField::LastNameLowerCase => SortValue::Text(k.last_lc.clone()),
+        }
+    }
+
+    /// Ascending order of one contact's sort key against `(value, id)`.
+    fn cmp_with(
+        &self,
+        contacts: &[Contact],
+        field: SortField,
+        pos: u32,
+        value: &SortValue,
+        id: &str,
+    ) -> Ordering {
+        let k = &self.keys[pos as usize];
+        let key_order = match (field, value) {
+            (SortField::DateAdded, SortValue::Millis(v)) => k.added_ms.cmp(v),
+            (SortField::DateUpdated, SortValue::Millis(v)) => k.updated_ms.cmp(v),
+            (SortField::FirstNameLowerCase, SortValue::Text(v)) => k.first_lc.as_str().cmp(v),
+            (SortField::LastNameLowerCase, SortValue::Text(v)) => k.last_lc.as_str().cmp(v),
+            // Callers convert the cursor to the field's kind first; a mismatch
+            // sorts numbers before text, like Elasticsearch's mixed sort.
+            (_, SortValue::Millis(_)) => Ordering::Greater,
+            (_, SortValue::Text(_)) => Ordering::Less,
+        };
+        key_order.then_with(|| contacts[pos as usize].id.as_str().cmp(id))
+    }
+
+    fn cmp_positions(&self, contacts: &[Contact], field: SortField, a: u32, b: u32) -> Ordering {
+        let (ka, kb) = (&self.keys[a as usize], &self.keys[b as usize]);
+        let key_order = match field {
+            SortField::DateAdded => ka.added_ms.cmp(&kb.added_ms),
+            SortField::DateUpdated => ka.updated_ms.cmp(&kb.updated_ms),
+            SortField::FirstNameLowerCase => ka.first_lc.cmp(&kb.first_lc),
+            SortField::LastNameLowerCase => ka.last_lc.cmp(&kb.last_lc),
+        };
+        key_order.then_with(|| contacts[a as usize].id.cmp(&contacts[b as usize].id))
+    }
+}
+
+/// Free-text query as GHL's search box uses it: names, email, company, and phone
+/// digits when the query looks like a phone number ("555 01", "(303) 555").
+struct QueryMatcher {
+    text: String,
+    digits: Option<String>,
+}
+
+impl QueryMatcher {
+    fn new(query: &str) -> Option<QueryMatcher> {
+        let text = query
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if text.is_empty() {
+            return None;
+        }
+        let phone_like = text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let d = digits(&text);
+        Some(QueryMatcher {
+            digits: (phone_like && !d.is_empty()).then_some(d),
+            text,
+        })
+    }
+
+    fn matches(&self, k: &Keys) -> bool {
+        k.full_lc.contains(&self.text)
+            || k.email_lc.contains(&self.text)
+            || k.company_lc.contains(&self.text)
+            || self
+                .digits
+                .as_deref()
+                .is_some_and(|d| k.phone_digits.contains(d))
+    }
+}
+
+fn field_text<'a>(c: &'a Contact, k: &'a Keys, field: FilterField) -> Option<&'a str> {
+    let s = match field {
+        FilterField::Id => Some(c.id.as_str()),
+        FilterField::FirstNameLowerCase => Some(k.first_lc.as_str()),
+        FilterField::LastNameLowerCase => Some(k.last_lc.as_str()),
+        FilterField::Email => c.email.as_deref(),
+        FilterField::Phone => c.phone.as_deref(),
+        FilterField::CompanyName => c.company_name.as_deref(),
+        FilterField::Source => Some(c.source.as_str()),
+        FilterField::Type => Some(c.contact_type.as_str()),
+        FilterField::City => Some(c.city.as_str()),
+        FilterField::State => Some(c.state.as_str()),
+        FilterField::PostalCode => Some(c.postal_code.as_str()),
+        FilterField::BusinessId => c.business_id.as_deref(),
+        FilterField::AssignedTo => c.assigned_to.as_deref(),
+        FilterField::Tags | FilterField::Dnd | FilterField::DateAdded | FilterField::DateUpdated => {
+            None
+        }
+    };
+    s.filter(|s| !s.is_empty())
+}
+
+impl Filter {
+    fn matches(&self, c: &Contact, k: &Keys) -> bool {
+        match self {
+            Filter::Group { any: true, filters } => filters.iter().any(|f| f.matches(c, k)),
+            Filter::Group { any: false, filters } => filters.iter().all(|f| f.matches(c, k)),
+            Filter::Condition { field, op } => condition(c, k, *field, op),
+        }
+    }
+}
+
+fn condition(c: &Contact, k: &Keys, field: FilterField, op: &FilterOp) -> bool {
+    let millis = match field {
+        FilterField::DateAdded => Some(k.added_ms),
+        FilterField::DateUpdated => Some(k.updated_ms),
+        _ => None,
+    };
+    match op {
+        FilterOp::Range { gt, gte, lt, lte } => millis.is_some_and(|m| {
+            gt.is_none_or(|b| m > b)
+                && gte.is_none_or(|b| m >= b)
+                && lt.is_none_or(|b| m < b)
+                && lte.is_none_or(|b| m <= b)
+        }),
+        FilterOp::BoolEq(b) => field == FilterField::Dnd && c.dnd == *b,
+        FilterOp::Exists | FilterOp::NotExists => {
+            let exists = match field {
+                FilterField::Tags => !c.tags.is_empty(),
+                FilterField::Dnd | FilterField::DateAdded | FilterField::DateUpdated => true,
+                _ => field_text(c, k, field).is_some(),
+            };
+            exists == matches!(op, FilterOp::Exists)
+        }
+        FilterOp::Eq(values) | FilterOp::NotEq(values) => {
+            let hit = if field == FilterField::Tags {
+                c.tags
+                    .iter()
+                    .any(|t| values.iter().any(|v| t.eq_ignore_ascii_case(v)))
+            } else if let Some(m) = millis {
+                values.iter().any(|v| v.parse::<i64>() == Ok(m))
+            } else {
+                field_text(c, k, field).is_some_and(|s| {
+                    values
+                        .iter()
+                        .any(|v| s.to_lowercase() == v.to_lowercase())
+                })
+            };
+            hit == matches!(op, FilterOp::Eq(_))
+        }
+        FilterOp::Contains(needle) | FilterOp::NotContains(needle) => {
+            let needle = needle.to_lowercase();
+            let hit = if field == FilterField::Tags {
+                c.tags.iter().any(|t| t.to_lowercase().contains(&needle))
+            } else {
+                field_text(c, k, field).is_some_and(|s| s.to_lowercase().contains(&needle))
+            };
+            hit == matches!(op, FilterOp::Contains(_))
+        }
+    }
+}
+
+impl Dataset {
+    /// Runs a search. Paging validation (limits, deep-paging cap) is the caller's
+    /// job; this only pages.
+    pub fn search(&self, req: &SearchRequest) -> SearchPage<'_> {
+        let contacts = &self.contacts;
+        // Someone changed `contacts` without `reindex()`: stay correct, just slower.
+        let rebuilt;
+        let index = if self.search.is_for(contacts) {
+            &self.search
+        } else {
+            rebuilt = SearchIndex::build(contacts);
+            &rebuilt
+        };
+        let order = &index.orders[req.sort.slot()];
+        let n = order.len();
+        let at = |i: usize| match req.direction {
+            Direction::Asc => order[i],
+            Direction::Desc => order[n - 1 - i],
+        };
+        let matcher = req.query.as_deref().and_then(QueryMatcher::new);
+        let is_match = |pos: u32| {
+            let k = &index.keys[pos as usize];
+            let c = &contacts[pos as usize];
+            matcher.as_ref().is_none_or(|m| m.matches(k)) && req.filters.iter().all(|f| f.matches(c, k))
+        };
+        let unfiltered = matcher.is_none() && req.filters.is_empty();
+
+        // First position in the requested order that comes strictly after the cursor.
+        let begin = match &req.start {
+            Start::Page(_) => 0,
+            Start::After(value, id) => {
+                let value = coerce_cursor(req.sort, value);
+                partition_point(n, |i| {
+                    let asc = index.cmp_with(contacts, req.sort, at(i), &value, id);
+                    let ord = match req.direction {
+                        Direction::Asc => asc,
+                        Direction::Desc => asc.reverse(),
+                    };
+                    ord != Ordering::Greater
+                })
+            }
+        };
+        let skip = match req.start {
+            Start::Page(page) => page.saturating_sub(1).saturating_mul(req.limit),
+            Start::After(..) => 0,
+        };
+
+        let hit = |pos: u32| SearchHit {
+            contact: &contacts[pos as usize],
+            sort_value: index.sort_value(req.sort, pos),
+        };
+        if unfiltered {
+            let from = begin.saturating_add(skip).min(n);
+            let to = from.saturating_add(req.limit).min(n);
+            return SearchPage {
+                hits: (from..to).map(|i| hit(at(i))).collect(),
+                total: n,
+            };
+        }
+
+        // One pass: count every match for `total`, keep the page's slice.
+        let mut hits = Vec::with_capacity(req.limit.min(MAX_PAGE_LIMIT));
+        let mut total = 0usize;
+        let mut after_begin = 0usize;
+        for i in 0..n {
+            let pos = at(i);
+            if !is_match(pos) {
+                continue;
+            }
+            total += 1;
+            if i >= begin {
+                if after_begin >= skip && hits.len() < req.limit {
+                    hits.push(hit(pos));
+                }
+                after_begin += 1;
+            }
+        }
+        SearchPage { hits, total }
+    }
+}
+
+/// Cursors arrive as JSON; a date sort may get its millis back as a numeric string.
+fn coerce_cursor(field: SortField, value: &SortValue) -> SortValue {
+    match (field.is_date(), value) {
+        (true, SortValue::Text(s)) => s
+            .parse::<i64>()
+            .map(SortValue::Millis)
+            .unwrap_or_else(|_| value.clone()),
+        (false, SortValue::Millis(m)) => SortValue::Text(m.to_string()),
+        _ => value.clone(),
+    }
+}
+
+/// First index in `0..n` where `pred` turns false (`pred` must be monotone).
+fn partition_point(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0usize, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}

@@ -1,0 +1,3 @@
+//! Tauri commands: each one forwards to the core and returns `{ code, message, details }` on failure.
+
+pub mod contacts;

@@ -1,0 +1,187 @@
+//! Maps the GHL client's wire models onto the smaller shapes the UI shows.
+
+use crate::ipc;
+
+/// The name a person recognises: the full name, else whatever identifies the contact.
+pub fn display_name(
+    full_name: Option<&str>,
+    first_name: Option<&str>,
+    last_name: Option<&str>,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> String {
+    fn non_empty(value: Option<&str>) -> Option<&str> {
+        value.map(str::trim).filter(|v| !v.is_empty())
+    }
+    if let Some(name) = non_empty(full_name) {
+        return name.to_owned();
+    }
+    let joined = [non_empty(first_name), non_empty(last_name)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !joined.is_empty() {
+        return joined;
+    }
+    non_empty(email)
+        .or(non_empty(phone))
+        .unwrap_or("Unnamed contact")
+        .to_owned()
+}
+
+/// GHL sends several date formats; the UI gets RFC 3339 in UTC, or the original
+/// text when it cannot be read, so nothing is silently dropped.
+pub fn normalize_datetime(raw: Option<String>) -> Option<String> {
+    let raw = raw?;
+    if raw.trim().is_empty() {
+        return None;
+    }
+    Some(
+        ghl::datetime::parse_ghl_datetime(&raw)
+            .map(ghl::datetime::to_rfc3339)
+            .unwrap_or(raw),
+    )
+}
+
+fn non_blank(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+pub fn contact_summary(contact: ghl::SearchContact) -> ipc::ContactSummary {
+    ipc::ContactSummary {
+        display_name: display_name(
+            contact.contact_name.as_deref(),
+            contact.first_name.as_deref(),
+            contact.last_name.as_deref(),
+            contact.email.as_deref(),
+            contact.phone.as_deref(),
+        ),
+        id: contact.id,
+        first_name: non_blank(contact.first_name),
+        last_name: non_blank(contact.last_name),
+        email: non_blank(contact.email),
+        phone: non_blank(contact.phone),
+        company_name: non_blank(contact.company_name),
+        tags: contact.tags,
+        date_updated: normalize_datetime(contact.date_updated),
+    }
+}
+
+pub fn contact_detail(contact: ghl::Contact) -> ipc::ContactDetail {
+    ipc::ContactDetail {
+        display_name: display_name(
+            contact.name.as_deref(),
+            contact.first_name.as_deref(),
+            contact.last_name.as_deref(),
+            contact.email.as_deref(),
+            contact.phone.as_deref(),
+        ),
+        id: contact.id,
+        first_name: non_blank(contact.first_name),
+        last_name: non_blank(contact.last_name),
+        email: non_blank(contact.email),
+        phone: non_blank(contact.phone),
+        company_name: non_blank(contact.company_name),
+        tags: contact.tags,
+        source: non_blank(contact.source),
+        contact_type: non_blank(contact.contact_type),
+        address1: non_blank(contact.address1),
+        city: non_blank(contact.city),
+        state: non_blank(contact.state),
+        postal_code: non_blank(contact.postal_code),
+        country: non_blank(contact.country),
+        website: non_blank(contact.website),
+        timezone: non_blank(contact.timezone),
+        date_of_birth: non_blank(contact.date_of_birth),
+        date_added: normalize_datetime(contact.date_added),
+        date_updated: normalize_datetime(contact.date_updated),
+        dnd: contact.dnd.unwrap_or(false),
+        business_id: non_blank(contact.business_id),
+        custom_fields: contact
+            .custom_fields
+            .iter()
+            .map(|field| ipc::CustomFieldValue {
+                id: field.id.clone(),
+                value: field.display_value(),
+            })
+            .collect(),
+    }
+}
+
+pub fn task(task: ghl::Task) -> ipc::Task {
+    ipc::Task {
+        id: task.id,
+        title: non_blank(task.title).unwrap_or_else(|| "Untitled task".to_owned()),
+        body: non_blank(task.body),
+        due_date: normalize_datetime(task.due_date),
+        completed: task.completed,
+        assigned_to: non_blank(task.assigned_to),
+    }
+}
+
+pub fn note(note: ghl::Note) -> ipc::Note {
+    ipc::Note {
+        id: note.id,
+        title: non_blank(note.title),
+        body: note.body.unwrap_or_default(),
+        date_added: normalize_datetime(note.date_added),
+        pinned: note.pinned,
+        color: non_blank(note.color),
+    }
+}
+
+pub fn appointment(event: ghl::Appointment) -> ipc::Appointment {
+    ipc::Appointment {
+        id: event.id,
+        title: non_blank(event.title),
+        // `appointmentStatus` is the booking state people know (confirmed, showed…);
+        // `status` is the calendar event's own state and only a fallback.
+        status: non_blank(event.appointment_status).or(non_blank(event.status)),
+        start_time: normalize_datetime(event.start_time),
+        end_time: normalize_datetime(event.end_time),
+        address: non_blank(event.address),
+        notes: non_blank(event.notes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_name_prefers_full_name_then_parts_then_contact_details() {
+        assert_eq!(
+            display_name(Some("Ann Lee"), Some("A"), None, None, None),
+            "Ann Lee"
+        );
+        assert_eq!(
+            display_name(Some("  "), Some("Ann"), Some("Lee"), None, None),
+            "Ann Lee"
+        );
+        assert_eq!(display_name(None, None, Some("Lee"), None, None), "Lee");
+        assert_eq!(
+            display_name(None, None, None, Some("ann@example.com"), Some("+15555550100")),
+            "ann@example.com"
+        );
+        assert_eq!(
+            display_name(None, None, None, None, Some("+15555550100")),
+            "+15555550100"
+        );
+        assert_eq!(display_name(None, None, None, None, None), "Unnamed contact");
+    }
+
+    #[test]
+    fn datetimes_become_rfc3339_and_unreadable_ones_are_kept() {
+        assert_eq!(
+            normalize_datetime(Some("2021-07-16 11:00:00".into())).as_deref(),
+            Some("2021-07-16T11:00:00Z")
+        );
+        assert_eq!(
+            normalize_datetime(Some("next tuesday".into())).as_deref(),
+            Some("next tuesday")
+        );
+        assert_eq!(normalize_datetime(Some(" ".into())), None);
+        assert_eq!(normalize_datetime(None), None);
+    }
+}

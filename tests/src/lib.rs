@@ -1,0 +1,193 @@
+//! Harness for end-to-end tests of the real app: a display (Xvfb unless one is set),
+//! tauri-driver in front of WebKitWebDriver, and a WebDriver session that starts the
+//! built `switchboard` binary. Everything is torn down when the `App` is dropped.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use fantoccini::{Client, Locator};
+
+/// How long any one thing on screen may take to appear.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    display: Option<Child>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free loopback port")
+}
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
+}
+
+/// The debug build of the app; the test script builds it before running these tests.
+pub fn app_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let binary = target.join("debug").join("switchboard");
+    assert!(
+        binary.exists(),
+        "{} is missing: build it first with `cargo build -p switchboard`",
+        binary.display()
+    );
+    binary
+}
+
+/// Where screenshots of a run go (looked at by people, and linked from the README).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("tests").join("artifacts");
+    std::fs::create_dir_all(&dir).expect("create tests/artifacts");
+    dir
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start listening on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Starts Xvfb on a free display number unless `DISPLAY` is already set.
+fn ensure_display() -> (String, Option<Child>) {
+    if let Ok(display) = std::env::var("DISPLAY") {
+        if !display.is_empty() {
+            return (display, None);
+        }
+    }
+    for number in 90..140 {
+        if PathBuf::from(format!("/tmp/.X11-unix/X{number}")).exists() {
+            continue;
+        }
+        let display = format!(":{number}");
+        let child = Command::new("Xvfb")
+            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is installed (scripts/setup.sh installs it)");
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        return (display, Some(child));
+    }
+    panic!("no free X display number between :90 and :139");
+}
+
+impl App {
+    /// Starts the app with `args` and waits for its window's web view to load.
+    pub async fn launch(args: &[&str]) -> App {
+        let (display, display_child) = ensure_display();
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver is installed (scripts/setup.sh installs it)");
+        wait_for_port(port, "tauri-driver");
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "wry".into());
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({
+                "application": app_binary(),
+                "args": args,
+            }),
+        );
+        let client = fantoccini::ClientBuilder::rustls()
+            .expect("rustls client")
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with the app");
+        App {
+            client,
+            driver,
+            display: display_child,
+        }
+    }
+
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("{css} did not appear: {error}"))
+    }
+
+    /// Polls until `condition` holds for the page, failing with `what` after the timeout.
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut condition: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        while !condition().await {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        let elements = self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default();
+        for element in elements {
+            texts.push(element.text().await.unwrap_or_default());
+        }
+        texts
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(artifacts_dir().join(name), png).expect("write screenshot");
+    }
+
+    pub async fn close(mut self) {
+        let client = self.client.clone();
+        let _ = client.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        if let Some(display) = self.display.as_mut() {
+            let _ = display.kill();
+            let _ = display.wait();
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        if let Some(display) = self.display.as_mut() {
+            let _ = display.kill();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+
+import {
+  getContact,
+  isAppError,
+  listContactAppointments,
+  listContactNotes,
+  listContactTasks,
+  listContacts,
+  appInfo,
+  toAppError,
+} from "./backend";
+
+beforeAll(() => {
+  // Pretend to run inside Tauri so the real `invoke` is used.
+  Object.defineProperty(window, "__TAURI_INTERNALS__", { value: {}, configurable: true });
+});
+
+beforeEach(() => {
+  invoke.mockReset();
+});
+
+describe("commands", () => {
+  it("call the Rust commands with camelCase arguments", async () => {
+    invoke.mockResolvedValue("ok");
+    await appInfo();
+    await listContacts({ query: "smith", cursor: null, limit: 100 });
+    await getContact("c1");
+    await listContactTasks("c1");
+    await listContactNotes("c1");
+    await listContactAppointments("c1");
+    expect(invoke.mock.calls).toEqual([
+      ["app_info", {}],
+      ["list_contacts", { query: "smith", cursor: null, limit: 100 }],
+      ["get_contact", { contactId: "c1" }],
+      ["list_contact_tasks", { contactId: "c1" }],
+      ["list_contact_notes", { contactId: "c1" }],
+      ["list_contact_appointments", { contactId: "c1" }],
+    ]);
+  });
+
+  it("return what the command resolves with", async () => {
+    const page = { contacts: [], total: 0, nextCursor: null };
+    invoke.mockResolvedValue(page);
+    await expect(listContacts({ query: "", cursor: "abc", limit: 50 })).resolves.toBe(page);
+  });
+
+  it("pass an AppError rejection through", async () => {
+    invoke.mockRejectedValue({ code: "rate_limited", message: "Slow down", details: { retryAfter: 3 } });
+    await expect(getContact("c1")).rejects.toEqual({
+      code: "rate_limited",
+      message: "Slow down",
+      details: { retryAfter: 3 },
+    });
+  });
+
+  it("normalise other rejections into an internal AppError", async () => {
+    invoke.mockRejectedValue("command list_contacts not found");
+    await expect(listContactTasks("c1")).rejects.toEqual({
+      code: "internal",
+      message: "command list_contacts not found",
+      details: null,
+    });
+    invoke.mockRejectedValue(new Error("IPC broke"));
+    await expect(listContactNotes("c1")).rejects.toEqual({ code: "internal", message: "IPC broke", details: null });
+  });
+});
+
+describe("isAppError / toAppError", () => {
+  it("recognises AppErrors only", () => {
+    expect(isAppError({ code: "network", message: "offline", details: null })).toBe(true);
+    expect(isAppError({ code: "network", message: "offline" })).toBe(true);
+    expect(isAppError({ code: "teapot", message: "short and stout", details: null })).toBe(false);
+    expect(isAppError({ code: "network" })).toBe(false);
+    expect(isAppError("network")).toBe(false);
+    expect(isAppError(null)).toBe(false);
+    expect(isAppError(undefined)).toBe(false);
+  });
+
+  it("always produces an AppError", () => {
+    expect(toAppError({ code: "timeout", message: "took too long" })).toEqual({
+      code: "timeout",
+      message: "took too long",
+      details: null,
+    });
+    expect(toAppError({ message: "half an error" })).toEqual({ code: "internal", message: "half an error", details: null });
+    expect(toAppError(42)).toEqual({ code: "internal", message: "Unexpected error", details: null });
+    expect(toAppError("")).toEqual({ code: "internal", message: "Unexpected error", details: null });
+  });
+});

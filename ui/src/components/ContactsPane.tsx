@@ -1,0 +1,112 @@
+import { useRef, useState } from "react";
+import type { ContactSummary } from "../bindings";
+import { useContactSearch } from "../hooks/queries";
+import { useDebouncedValue } from "../hooks/useDebouncedValue";
+import { formatContactCount } from "../lib/format";
+import { ContactList, type ContactListHandle } from "./ContactList";
+import { ErrorMessage, Skeleton, Spinner } from "./common";
+import { SearchIcon } from "./icons";
+
+export const SEARCH_DEBOUNCE_MS = 200;
+
+type Props = {
+  selectedId: string | null;
+  onOpen: (contact: ContactSummary) => void;
+};
+
+export function ContactsPane({ selectedId, onOpen }: Props) {
+  const [text, setText] = useState("");
+  const query = useDebouncedValue(text.trim(), SEARCH_DEBOUNCE_MS);
+  const search = useContactSearch(query);
+  const listRef = useRef<ContactListHandle>(null);
+
+  const pages = search.data?.pages;
+  const contacts = pages?.flatMap((page) => page.contacts) ?? [];
+  const firstPage = pages?.[0];
+  const shownQuery = firstPage?.query ?? query;
+  const total = firstPage?.total ?? 0;
+  // Typed ahead of the debounce, or waiting for the new query's first page.
+  const searching = text.trim() !== query || (search.isPlaceholderData && search.isFetching);
+  const nextPageFailed = search.isFetchNextPageError;
+  const hasData = search.data !== undefined;
+
+  return (
+    <section className="contacts-pane" aria-labelledby="contacts-heading">
+      <h2 id="contacts-heading" className="visually-hidden">
+        Contacts
+      </h2>
+      <div className="search-box">
+        <SearchIcon className="search-icon" size={16} />
+        <input
+          type="search"
+          className="search-input"
+          aria-label="Search contacts"
+          data-testid="contact-search"
+          placeholder="Search name, email, phone, company…"
+          value={text}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === "ArrowDown" && contacts.length > 0) {
+              event.preventDefault();
+              listRef.current?.focus();
+            }
+          }}
+        />
+      </div>
+      <p className="count-line" data-testid="contact-count" aria-live="polite" aria-busy={searching}>
+        {hasData ? (
+          <span>{formatContactCount(total, shownQuery)}</span>
+        ) : search.isError ? null : (
+          <span className="muted">Loading contacts…</span>
+        )}
+        {searching || (search.isFetching && !search.isFetchingNextPage && hasData) ? (
+          <Spinner size={12} label="Searching" />
+        ) : null}
+      </p>
+      <div className="contacts-body">
+        {search.isError && !hasData ? (
+          <div className="pane-message">
+            <ErrorMessage
+              error={search.error}
+              what="contacts"
+              onRetry={() => void search.refetch()}
+              retrying={search.isFetching}
+            />
+          </div>
+        ) : !hasData ? (
+          <Skeleton lines={8} label="Loading contacts" />
+        ) : contacts.length === 0 ? (
+          <div className="pane-message list-empty" data-testid="empty-state">
+            <p>{shownQuery === "" ? "There are no contacts in this location yet." : "Try a different name, email, phone number or company."}</p>
+          </div>
+        ) : (
+          <ContactList
+            ref={listRef}
+            contacts={contacts}
+            total={total}
+            listKey={shownQuery}
+            selectedId={selectedId}
+            onOpen={onOpen}
+            busy={searching || search.isFetchingNextPage}
+            hasNextPage={search.hasNextPage && !nextPageFailed}
+            isFetchingNextPage={search.isFetchingNextPage}
+            fetchNextPage={() => void search.fetchNextPage()}
+          />
+        )}
+        {nextPageFailed && hasData ? (
+          <div className="list-footer">
+            <ErrorMessage
+              compact
+              error={search.error}
+              what="more contacts"
+              onRetry={() => void search.fetchNextPage()}
+              retrying={search.isFetchingNextPage}
+            />
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import type { UseQueryResult } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { EmptyState, ErrorMessage, Skeleton } from "./common";
+
+type Props<T> = {
+  /** Used for ids and data-testid: "tasks" → data-testid="tasks-section". */
+  name: string;
+  title: string;
+  /** Plural noun for messages: "tasks". */
+  noun: string;
+  query: UseQueryResult<T[]>;
+  empty: string;
+  icon: ReactNode;
+  children: (items: T[]) => ReactNode;
+};
+
+/** A contact-view section that loads on its own: skeleton, error + Retry, empty, or items. */
+export function Section<T>({ name, title, noun, query, empty, icon, children }: Props<T>) {
+  const headingId = `${name}-heading`;
+  const count = query.data?.length;
+  return (
+    <section
+      className="card panel"
+      data-testid={`${name}-section`}
+      aria-labelledby={headingId}
+      aria-busy={query.isPending || (query.isError && query.isFetching)}
+    >
+      <header className="panel-header">
+        <span className="panel-icon">{icon}</span>
+        <h3 id={headingId}>
+          {title}
+          {count !== undefined ? (
+            <span className="count-pill" data-testid={`${name}-count`}>
+              {count}
+            </span>
+          ) : null}
+        </h3>
+      </header>
+      {query.isPending ? (
+        <Skeleton lines={2} label={`Loading ${noun}`} />
+      ) : query.isError ? (
+        <ErrorMessage
+          error={query.error}
+          what={noun}
+          onRetry={() => void query.refetch()}
+          retrying={query.isFetching}
+        />
+      ) : query.data.length === 0 ? (
+        <EmptyState>{empty}</EmptyState>
+      ) : (
+        children(query.data)
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+// Small inline SVG icons (stroke = currentColor). All are decorative: aria-hidden.
+import type { ReactNode } from "react";
+
+function Svg({ children, size = 16, className }: { children: ReactNode; size?: number; className?: string }) {
+  return (
+    <svg
+      className={className ? `icon ${className}` : "icon"}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {children}
+    </svg>
+  );
+}
+
+type IconProps = { size?: number; className?: string };
+
+export const SearchIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="11" cy="11" r="7" />
+    <path d="m20 20-3.5-3.5" />
+  </Svg>
+);
+export const CheckCircleIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="m8 12.5 2.5 2.5L16 9.5" />
+  </Svg>
+);
+export const CircleIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="9" />
+  </Svg>
+);
+export const PinIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M9 4h6l-1 6 3 3v2H7v-2l3-3-1-6Z" />
+    <path d="M12 15v5" />
+  </Svg>
+);
+export const MapPinIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21Z" />
+    <circle cx="12" cy="9.5" r="2.5" />
+  </Svg>
+);
+export const ClockIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 7v5l3 2" />
+  </Svg>
+);
+export const AlertIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 3 2 20h20L12 3Z" />
+    <path d="M12 10v4" />
+    <path d="M12 17h.01" />
+  </Svg>
+);
+export const UsersIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="9" cy="8" r="3.5" />
+    <path d="M2.5 20a6.5 6.5 0 0 1 13 0" />
+    <path d="M16 4.5a3.5 3.5 0 0 1 0 7" />
+    <path d="M18 14.5a6.5 6.5 0 0 1 3.5 5.5" />
+  </Svg>
+);
+export const ContactCardIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="3" y="4.5" width="18" height="15" rx="2.5" />
+    <circle cx="9" cy="11" r="2.5" />
+    <path d="M5.5 16.5a3.8 3.8 0 0 1 7 0" />
+    <path d="M15 10h3.5M15 13.5h3.5" />
+  </Svg>
+);
+export const BellOffIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M6 8a6 6 0 0 1 9.3-5M18 8c0 7 3 9 3 9H9" />
+    <path d="M6 8c0 7-3 9-3 9h2" />
+    <path d="M10.3 21a1.9 1.9 0 0 0 3.4 0" />
+    <path d="m2 2 20 20" />
+  </Svg>
+);
+export const SwitchboardMark = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="6" cy="6" r="2.2" />
+    <circle cx="18" cy="6" r="2.2" />
+    <circle cx="6" cy="18" r="2.2" />
+    <circle cx="18" cy="18" r="2.2" />
+    <path d="M8 7.2 16 16.8M16 7.2l-3 3.6M8 16.8l3-3.6" />
+  </Svg>
+);
