@@ -2,34 +2,6 @@
 
 use crate::ipc;
 
-/// The name a person recognises: the full name, else whatever identifies the contact.
-pub fn display_name(
-    full_name: Option<&str>,
-    first_name: Option<&str>,
-    last_name: Option<&str>,
-    email: Option<&str>,
-    phone: Option<&str>,
-) -> String {
-    fn non_empty(value: Option<&str>) -> Option<&str> {
-        value.map(str::trim).filter(|v| !v.is_empty())
-    }
-    if let Some(name) = non_empty(full_name) {
-        return name.to_owned();
-    }
-    let joined = [non_empty(first_name), non_empty(last_name)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if !joined.is_empty() {
-        return joined;
-    }
-    non_empty(email)
-        .or(non_empty(phone))
-        .unwrap_or("Unnamed contact")
-        .to_owned()
-}
-
 /// GHL sends several date formats; the UI gets RFC 3339 in UTC, or the original
 /// text when it cannot be read, so nothing is silently dropped.
 pub fn normalize_datetime(raw: Option<String>) -> Option<String> {
@@ -50,13 +22,7 @@ fn non_blank(value: Option<String>) -> Option<String> {
 
 pub fn contact_summary(contact: ghl::SearchContact) -> ipc::ContactSummary {
     ipc::ContactSummary {
-        display_name: display_name(
-            contact.contact_name.as_deref(),
-            contact.first_name.as_deref(),
-            contact.last_name.as_deref(),
-            contact.email.as_deref(),
-            contact.phone.as_deref(),
-        ),
+        display_name: contact.display_name(),
         id: contact.id,
         first_name: non_blank(contact.first_name),
         last_name: non_blank(contact.last_name),
@@ -70,13 +36,7 @@ pub fn contact_summary(contact: ghl::SearchContact) -> ipc::ContactSummary {
 
 pub fn contact_detail(contact: ghl::Contact) -> ipc::ContactDetail {
     ipc::ContactDetail {
-        display_name: display_name(
-            contact.name.as_deref(),
-            contact.first_name.as_deref(),
-            contact.last_name.as_deref(),
-            contact.email.as_deref(),
-            contact.phone.as_deref(),
-        ),
+        display_name: contact.display_name(),
         id: contact.id,
         first_name: non_blank(contact.first_name),
         last_name: non_blank(contact.last_name),
@@ -148,28 +108,6 @@ pub fn appointment(event: ghl::Appointment) -> ipc::Appointment {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn display_name_prefers_full_name_then_parts_then_contact_details() {
-        assert_eq!(
-            display_name(Some("Ann Lee"), Some("A"), None, None, None),
-            "Ann Lee"
-        );
-        assert_eq!(
-            display_name(Some("  "), Some("Ann"), Some("Lee"), None, None),
-            "Ann Lee"
-        );
-        assert_eq!(display_name(None, None, Some("Lee"), None, None), "Lee");
-        assert_eq!(
-            display_name(None, None, None, Some("ann@example.com"), Some("+15555550100")),
-            "ann@example.com"
-        );
-        assert_eq!(
-            display_name(None, None, None, None, Some("+15555550100")),
-            "+15555550100"
-        );
-        assert_eq!(display_name(None, None, None, None, None), "Unnamed contact");
-    }
 
     #[test]
     fn datetimes_become_rfc3339_and_unreadable_ones_are_kept() {

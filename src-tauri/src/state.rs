@@ -115,12 +115,10 @@ impl Connection {
             }],
         };
         let page = self.client.search_contacts(&request).await?;
-        let full_page = page.contacts.len() as u32 >= request.page_limit;
-        let next_cursor = if full_page {
-            page.next_search_after().map(|after| encode_cursor(&after))
-        } else {
-            None
-        };
+        let next_cursor = request
+            .next_page(&page)
+            .and_then(|next| next.search_after)
+            .map(|after| encode_cursor(&after));
         Ok(ContactPage {
             total: u32::try_from(page.total).unwrap_or(u32::MAX),
             contacts: page

@@ -132,12 +132,19 @@ impl App {
     }
 
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(UI_TIMEOUT)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|error| panic!("{css} did not appear: {error}"))
+        {
+            Ok(element) => element,
+            Err(error) => {
+                self.screenshot("failure.png").await;
+                panic!("{css} did not appear (see tests/artifacts/failure.png): {error}")
+            }
+        }
     }
 
     /// Polls until `condition` holds for the page, failing with `what` after the timeout.
@@ -148,7 +155,10 @@ impl App {
     {
         let deadline = Instant::now() + UI_TIMEOUT;
         while !condition().await {
-            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            if Instant::now() >= deadline {
+                self.screenshot("failure.png").await;
+                panic!("timed out waiting until {what} (see tests/artifacts/failure.png)");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -164,6 +174,17 @@ impl App {
             texts.push(element.text().await.unwrap_or_default());
         }
         texts
+    }
+
+    /// All text a person can read in the window.
+    pub async fn page_text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .expect("the page has a body")
+            .text()
+            .await
+            .expect("page text")
     }
 
     pub async fn screenshot(&self, name: &str) {

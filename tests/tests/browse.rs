@@ -2,7 +2,7 @@
 //! tasks, notes and appointments. The expected data comes from the same seeded
 //! sandbox the app runs in-process.
 
-use switchboard_e2e::{App, Locator};
+use switchboard_e2e::App;
 
 #[tokio::test]
 #[ignore = "end-to-end: needs the built app, Xvfb and tauri-driver; run by scripts/test.sh"]
@@ -82,14 +82,7 @@ async fn search_a_contact_and_see_its_tasks_notes_and_appointments() {
     .await;
 
     // Nothing on screen is raw data or a placeholder.
-    let body = app
-        .client
-        .find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .text()
-        .await
-        .expect("page text");
+    let body = app.page_text().await;
     for leftover in ["null", "undefined", "Invalid Date", "NaN", "[object Object]"] {
         assert!(!body.contains(leftover), "the page shows {leftover:?}");
     }
@@ -111,14 +104,7 @@ async fn a_search_without_matches_says_so() {
         app.texts("[data-testid=contact-row]").await.is_empty()
     })
     .await;
-    let body = app
-        .client
-        .find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .text()
-        .await
-        .expect("page text");
+    let body = app.page_text().await;
     assert!(body.contains("No contacts match"), "{body}");
     app.close().await;
 }

@@ -7,15 +7,15 @@
 
 use std::collections::HashMap;
 
-use rand::seq::IndexedRandom;
-use rand::{Rng, SeedableRng};
+use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use time::{Date, Duration, Month, OffsetDateTime, Time, UtcOffset};
+use time::{Date, Month, OffsetDateTime, UtcOffset};
 
 use crate::model::{
     Appointment, AppointmentStatus, Attribution, Calendar, Contact, CustomFieldDef,
     CustomFieldValue, Dataset, Location, Note, Task, User,
 };
+use crate::search::epoch_millis;
 use crate::seed_data::{self as words, Trade};
 use crate::SandboxConfig;
 
@@ -29,34 +29,79 @@ const ACTIVITY_STREAM_BASE: u64 = 1 << 40;
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(stream);
-    rng
-}
+/// Seeded dice on top of ChaCha8. Plain modulo arithmetic on `next_u64` instead of
+/// `rand`'s generic samplers: the bias is irrelevant here, and it keeps seeding
+/// 100k contacts fast even in unoptimised test builds.
+pub(crate) struct Dice(ChaCha8Rng);
 
-/// A 20-character alphanumeric id like GHL's (`ocQHyuzHvysMo5N5VsXc`).
-pub(crate) fn ghl_id(rng: &mut impl Rng) -> String {
-    (0..20)
-        .map(|_| char::from(ALNUM[rng.random_range(0..ALNUM.len())]))
-        .collect()
-}
-
-fn pick<'a, T: ?Sized>(rng: &mut impl Rng, items: &'a [&'a T]) -> &'a T {
-    // Lists are non-empty constants; the fallback only satisfies the type checker.
-    items.choose(rng).copied().unwrap_or(items[0])
-}
-
-fn pick_weighted<T: Copy>(rng: &mut impl Rng, items: &[(T, u32)]) -> T {
-    let total: u32 = items.iter().map(|(_, w)| w).sum();
-    let mut roll = rng.random_range(0..total.max(1));
-    for &(item, weight) in items {
-        if roll < weight {
-            return item;
-        }
-        roll -= weight;
+impl Dice {
+    pub(crate) fn new(seed: u64, stream: u64) -> Dice {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Dice(rng)
     }
-    items[items.len() - 1].0
+
+    /// `0..n`; `n` must be non-zero (all callers pass constant list lengths).
+    fn below(&mut self, n: usize) -> usize {
+        (self.0.next_u64() % n.max(1) as u64) as usize
+    }
+
+    /// `lo..=hi`.
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        let span = hi.saturating_sub(lo).saturating_add(1).max(1) as u64;
+        lo + (self.0.next_u64() % span) as i64
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.0.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+
+    /// Like `pick`, but avoids values already in `used` while any are left, so one
+    /// contact does not get the same note or task twice.
+    fn pick_fresh<T: Copy + PartialEq>(&mut self, items: &[T], used: &mut Vec<T>) -> T {
+        let fresh: Vec<T> = items
+            .iter()
+            .copied()
+            .filter(|i| !used.contains(i))
+            .collect();
+        let value = if fresh.is_empty() {
+            self.pick(items)
+        } else {
+            self.pick(&fresh)
+        };
+        used.push(value);
+        value
+    }
+
+    fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
+        let total: u32 = items.iter().map(|(_, w)| w).sum();
+        let mut roll = self.below(total as usize) as u32;
+        for &(item, weight) in items {
+            if roll < weight {
+                return item;
+            }
+            roll -= weight;
+        }
+        items[items.len() - 1].0
+    }
+
+    /// A 20-character alphanumeric id like GHL's (`ocQHyuzHvysMo5N5VsXc`):
+    /// ten base-62 digits from each of two u64s (62^10 < 2^64).
+    pub(crate) fn id(&mut self) -> String {
+        let mut out = String::with_capacity(20);
+        for _ in 0..2 {
+            let mut v = self.0.next_u64();
+            for _ in 0..10 {
+                out.push(char::from(ALNUM[(v % 62) as usize]));
+                v /= 62;
+            }
+        }
+        out
+    }
 }
 
 /// Lower-case ASCII for email local parts and domains: "Zoë O'Brien" → "zoeobrien".
@@ -64,10 +109,14 @@ fn ascii_slug(s: &str) -> String {
     s.chars()
         .filter_map(|c| {
             let folded = match c {
-                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'a',
+                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => {
+                    'a'
+                }
                 'é' | 'è' | 'ê' | 'ë' | 'ễ' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
                 'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => 'i',
-                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' => 'o',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' => {
+                    'o'
+                }
                 'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => 'u',
                 'ñ' | 'Ñ' => 'n',
                 'ç' | 'Ç' => 'c',
@@ -80,33 +129,62 @@ fn ascii_slug(s: &str) -> String {
         .collect()
 }
 
-/// Start of the anchor's UTC day plus `days`, at `hour:minute` UTC.
-fn day_at(anchor: OffsetDateTime, days: i64, hour: u8, minute: u8) -> OffsetDateTime {
-    let time = Time::from_hms(hour, minute, 0).unwrap_or(Time::MIDNIGHT);
-    anchor.replace_time(time) + Duration::days(days)
+const MINUTE_MS: i64 = 60_000;
+const HOUR_MS: i64 = 60 * MINUTE_MS;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// Dates are computed as epoch millis and converted once: date arithmetic on
+/// `OffsetDateTime` dominated seeding time in unoptimised builds.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    anchor: OffsetDateTime,
+    anchor_ms: i64,
+}
+
+impl Clock {
+    fn new(anchor: OffsetDateTime) -> Clock {
+        Clock {
+            anchor,
+            anchor_ms: epoch_millis(anchor),
+        }
+    }
+
+    fn at(self, ms: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(self.anchor)
+    }
+
+    /// Start of the anchor's UTC day plus `days`, at `hour:minute` UTC.
+    fn day_at(self, days: i64, hour: u8, minute: u8) -> i64 {
+        self.anchor_ms - self.anchor_ms.rem_euclid(DAY_MS)
+            + days * DAY_MS
+            + i64::from(hour) * HOUR_MS
+            + i64::from(minute) * MINUTE_MS
+    }
 }
 
 /// Business hours in Denver (UTC−7/−6) are roughly 15:00–23:00 UTC.
-fn business_hour(rng: &mut impl Rng) -> (u8, u8) {
-    (rng.random_range(15..=22), if rng.random_bool(0.5) { 0 } else { 30 })
+fn business_hour(rng: &mut Dice) -> (u8, u8) {
+    (
+        rng.range(15, 22) as u8,
+        if rng.chance(0.5) { 0 } else { 30 },
+    )
 }
 
-fn between(rng: &mut impl Rng, from: OffsetDateTime, to: OffsetDateTime) -> OffsetDateTime {
-    let span_ms = (to - from).whole_milliseconds().max(0);
-    let span_ms = i64::try_from(span_ms).unwrap_or(i64::MAX);
-    if span_ms == 0 {
+/// A millisecond in `from..=to` (or `from` when the range is empty).
+fn between(rng: &mut Dice, from: i64, to: i64) -> i64 {
+    if to <= from {
         return from;
     }
-    from + Duration::milliseconds(rng.random_range(0..=span_ms))
+    rng.range(from, to)
 }
 
 fn location(seed: u64) -> Location {
-    let mut rng = rng_for(seed, 0);
-    let id = ghl_id(&mut rng);
+    let mut rng = Dice::new(seed, 0);
+    let id = rng.id();
     let users = words::USERS
         .iter()
         .map(|(first, last)| User {
-            id: ghl_id(&mut rng),
+            id: rng.id(),
             first_name: (*first).to_owned(),
             last_name: (*last).to_owned(),
             email: format!("{}@summithomeservices.com", ascii_slug(first)),
@@ -115,14 +193,14 @@ fn location(seed: u64) -> Location {
     let calendars = words::CALENDARS
         .iter()
         .map(|name| Calendar {
-            id: ghl_id(&mut rng),
+            id: rng.id(),
             name: (*name).to_owned(),
         })
         .collect();
     let custom_fields = words::CUSTOM_FIELDS
         .iter()
         .map(|(name, key)| CustomFieldDef {
-            id: ghl_id(&mut rng),
+            id: rng.id(),
             name: (*name).to_owned(),
             key: (*key).to_owned(),
         })
@@ -147,72 +225,73 @@ fn location(seed: u64) -> Location {
 struct ContactSeed {
     trade: Trade,
     address: String,
+    added_ms: i64,
 }
 
-fn contact(
-    seed: u64,
-    index: usize,
-    loc: &Location,
-    anchor: OffsetDateTime,
-) -> (Contact, ContactSeed) {
-    let rng = &mut rng_for(seed, CONTACT_STREAM_BASE + index as u64);
-    let id = ghl_id(rng);
-    let first_name = pick(rng, words::FIRST_NAMES).to_owned();
-    let last_name = pick(rng, words::LAST_NAMES).to_owned();
-    let trade = pick_weighted(rng, Trade::WEIGHTED);
+fn contact(seed: u64, index: usize, loc: &Location, clock: Clock) -> (Contact, ContactSeed) {
+    let rng = &mut Dice::new(seed, CONTACT_STREAM_BASE + index as u64);
+    let id = rng.id();
+    let first_name = rng.pick(words::FIRST_NAMES).to_owned();
+    let last_name = rng.pick(words::LAST_NAMES).to_owned();
+    let trade = rng.weighted(Trade::WEIGHTED);
 
-    let company_name = rng.random_bool(0.3).then(|| {
+    let company_name = rng.chance(0.3).then(|| {
         format!(
             "{} {}",
-            pick(rng, words::COMPANY_PREFIXES),
-            pick(rng, words::COMPANY_SUFFIXES)
+            rng.pick(words::COMPANY_PREFIXES),
+            rng.pick(words::COMPANY_SUFFIXES)
         )
     });
-    let business_id = company_name.as_ref().map(|_| ghl_id(rng));
-    let company_domain = company_name.as_deref().map(|c| format!("{}.com", ascii_slug(c)));
+    let business_id = company_name.as_ref().map(|_| rng.id());
+    let company_domain = company_name
+        .as_deref()
+        .map(|c| format!("{}.com", ascii_slug(c)));
 
     let (first_slug, last_slug) = (ascii_slug(&first_name), ascii_slug(&last_name));
-    let email = rng.random_bool(0.96).then(|| match &company_domain {
+    let email = rng.chance(0.96).then(|| match &company_domain {
         Some(domain) => format!("{first_slug}@{domain}"),
         None => {
-            let domain = pick(rng, words::EMAIL_DOMAINS);
-            match rng.random_range(0..5) {
+            let domain = rng.pick(words::EMAIL_DOMAINS);
+            match rng.below(5) {
                 0 => format!("{first_slug}.{last_slug}@{domain}"),
                 1 => format!("{first_slug}{last_slug}@{domain}"),
-                2 => format!("{}{last_slug}@{domain}", &first_slug[..1.min(first_slug.len())]),
-                3 => format!("{first_slug}_{last_slug}{}@{domain}", rng.random_range(10..99)),
-                _ => format!("{first_slug}.{last_slug}{}@{domain}", rng.random_range(1..9)),
+                2 => format!(
+                    "{}{last_slug}@{domain}",
+                    &first_slug[..1.min(first_slug.len())]
+                ),
+                3 => format!("{first_slug}_{last_slug}{}@{domain}", rng.range(10, 98)),
+                _ => format!("{first_slug}.{last_slug}{}@{domain}", rng.range(1, 8)),
             }
         }
     });
-    let phone = rng.random_bool(0.97).then(|| {
-        let area = pick_weighted(rng, words::AREA_CODES);
+    let phone = rng.chance(0.97).then(|| {
+        let area = rng.weighted(words::AREA_CODES);
         // 555-0100..0199 is the range reserved for fictional use.
-        format!("+1{area}55501{:02}", rng.random_range(0..100))
+        format!("+1{area}55501{:02}", rng.below(100))
     });
 
     let mut tags = Vec::new();
-    let contact_type = if rng.random_bool(0.35) { "lead" } else { "customer" };
-    if rng.random_bool(0.9) {
+    let contact_type = if rng.chance(0.35) { "lead" } else { "customer" };
+    if rng.chance(0.9) {
         tags.push(trade.tag().to_owned());
     }
-    if contact_type == "lead" && rng.random_bool(0.7) {
+    if contact_type == "lead" && rng.chance(0.7) {
         tags.push("new-lead".to_owned());
     }
-    if contact_type == "customer" && rng.random_bool(0.3) {
+    if contact_type == "customer" && rng.chance(0.3) {
         tags.push("repeat-customer".to_owned());
     }
-    if company_name.is_some() && rng.random_bool(0.8) {
+    if company_name.is_some() && rng.chance(0.8) {
         tags.push("commercial".to_owned());
     }
     for (tag, p) in words::EXTRA_TAGS {
-        if rng.random_bool(*p) {
+        if rng.chance(*p) {
             tags.push((*tag).to_owned());
         }
     }
     tags.truncate(4);
 
-    let source = pick_weighted(rng, words::SOURCES).to_owned();
+    let source = rng.weighted(words::SOURCES).to_owned();
     let attribution = match source.as_str() {
         "Website form" => Some(Attribution {
             url: format!("{}/contact", loc.website),
@@ -241,66 +320,66 @@ fn contact(
         _ => None,
     };
 
-    let (city, zips) = words::CITIES[rng.random_range(0..words::CITIES.len())];
+    let (city, zips) = rng.pick(words::CITIES);
     let address1 = format!(
         "{} {} {}",
-        rng.random_range(100..9999),
-        pick(rng, words::STREET_NAMES),
-        pick(rng, words::STREET_SUFFIXES)
+        rng.range(100, 9998),
+        rng.pick(words::STREET_NAMES),
+        rng.pick(words::STREET_SUFFIXES)
     );
-    let postal_code = pick(rng, zips).to_owned();
-    let timezone = if rng.random_bool(0.05) {
-        pick(rng, words::OTHER_TIMEZONES)
+    let postal_code = rng.pick(zips).to_owned();
+    let timezone = if rng.chance(0.05) {
+        rng.pick(words::OTHER_TIMEZONES)
     } else {
         LOCATION_TIMEZONE
     }
     .to_owned();
     let website = company_domain
         .as_ref()
-        .filter(|_| rng.random_bool(0.5))
+        .filter(|_| rng.chance(0.5))
         .map(|d| format!("https://www.{d}"));
-    let date_of_birth = rng.random_bool(0.25).then(|| {
-        let year = rng.random_range(1940..=2002);
-        let month = Month::try_from(rng.random_range(1..=12u8)).unwrap_or(Month::January);
-        let day = rng.random_range(1..=28);
+    let date_of_birth = rng.chance(0.25).then(|| {
+        let year = rng.range(1940, 2002) as i32;
+        let month = Month::try_from(rng.range(1, 12) as u8).unwrap_or(Month::January);
+        let day = rng.range(1, 28) as u8;
         Date::from_calendar_date(year, month, day).unwrap_or(Date::MIN)
     });
-    let dnd = rng.random_bool(0.04);
+    let dnd = rng.chance(0.04);
     let assigned_to = rng
-        .random_bool(0.7)
-        .then(|| loc.users[rng.random_range(0..loc.users.len())].id.clone());
+        .chance(0.7)
+        .then(|| loc.users[rng.below(loc.users.len())].id.clone());
 
     let mut custom_fields = Vec::new();
     let field_id = |i: usize| loc.custom_fields[i].id.clone();
-    if rng.random_bool(0.6) {
+    if rng.chance(0.6) {
         custom_fields.push(CustomFieldValue {
             id: field_id(0),
-            value: rng.random_range(1..=25).to_string(),
+            value: rng.range(1, 25).to_string(),
         });
     }
-    if rng.random_bool(0.5) {
+    if rng.chance(0.5) {
         custom_fields.push(CustomFieldValue {
             id: field_id(1),
-            value: pick(rng, words::CONTACT_TIMES).to_owned(),
+            value: rng.pick(words::CONTACT_TIMES).to_owned(),
         });
     }
-    if rng.random_bool(0.2) {
+    if rng.chance(0.2) {
         custom_fields.push(CustomFieldValue {
             id: field_id(2),
-            value: pick(rng, words::ACCESS_CODES).to_owned(),
+            value: rng.pick(words::ACCESS_CODES).to_owned(),
         });
     }
     if tags.iter().any(|t| t == "maintenance-plan") {
         custom_fields.push(CustomFieldValue {
             id: field_id(3),
-            value: pick(rng, words::PLAN_TIERS).to_owned(),
+            value: rng.pick(words::PLAN_TIERS).to_owned(),
         });
     }
 
     // Up to three years back, with milliseconds so values look like real records.
-    let age_ms = rng.random_range(0..3 * 365 * 86_400_000i64);
-    let date_added = anchor - Duration::milliseconds(age_ms);
-    let date_updated = between(rng, date_added, anchor);
+    let age_ms = rng.range(0, 3 * 365 * 86_400_000 - 1);
+    let added_ms = clock.anchor_ms - age_ms;
+    let updated_ms = between(rng, added_ms, clock.anchor_ms);
 
     let full_address = format!("{address1}, {city}, CO {postal_code}");
     let contact = Contact {
@@ -327,14 +406,15 @@ fn contact(
         assigned_to,
         custom_fields,
         attribution,
-        date_added,
-        date_updated,
+        date_added: clock.at(added_ms),
+        date_updated: clock.at(updated_ms),
     };
     (
         contact,
         ContactSeed {
             trade,
             address: full_address,
+            added_ms,
         },
     )
 }
@@ -352,45 +432,64 @@ fn activity(
     contact: &Contact,
     cs: &ContactSeed,
     loc: &Location,
-    anchor: OffsetDateTime,
+    clock: Clock,
 ) -> Activity {
-    let rng = &mut rng_for(seed, ACTIVITY_STREAM_BASE + index as u64);
+    let now = clock.anchor_ms;
+    let rng = &mut Dice::new(seed, ACTIVITY_STREAM_BASE + index as u64);
     let rich = rank < RICH_CONTACTS;
     let showcase = rank == 0;
-    let user = |rng: &mut ChaCha8Rng| loc.users[rng.random_range(0..loc.users.len())].id.clone();
+    let user = |rng: &mut Dice| loc.users[rng.below(loc.users.len())].id.clone();
+    // Nothing happens before the contact exists: past dates are clamped to its
+    // creation, so the newest contacts' activity lies mostly ahead of them.
+    let age_days = (now - cs.added_ms) / DAY_MS;
+    let not_before = |ms: i64, rng: &mut Dice| {
+        if ms >= cs.added_ms {
+            ms
+        } else {
+            between(rng, cs.added_ms, now.max(cs.added_ms))
+        }
+    };
+    let mut used_titles = Vec::new();
+    let mut used_bodies = Vec::new();
 
     let task_count = if rich {
-        rng.random_range(2..=5)
+        rng.range(2, 5)
     } else {
-        rng.random_range(0..=5)
+        rng.range(0, 5)
     };
     let mut tasks: Vec<Task> = (0..task_count)
         .map(|i| {
-            let title = if rng.random_bool(0.75) {
-                pick(rng, cs.trade.task_titles())
+            let title = if rng.chance(0.75) {
+                rng.pick_fresh(cs.trade.task_titles(), &mut used_titles)
             } else {
-                pick(rng, words::GENERAL_TASK_TITLES)
+                rng.pick_fresh(words::GENERAL_TASK_TITLES, &mut used_titles)
             };
             // The showcase contact gets one overdue open task and one completed one.
             let days = match (showcase, i) {
-                (true, 0) => rng.random_range(-10..=-2),
-                _ => rng.random_range(-20..=30),
+                (true, 0) => rng.range(-10, -2),
+                _ => rng.range((-20).max(-age_days), 30),
             };
             let (hour, minute) = business_hour(rng);
-            let due_date = day_at(anchor, days, hour, minute);
+            let due_ms = not_before(clock.day_at(days, hour, minute), rng);
+            // Clamping may push it past "now"; overdue means strictly before it.
+            let due_ms = if showcase && i == 0 {
+                due_ms.min(now - MINUTE_MS)
+            } else {
+                due_ms
+            };
             let completed = match (showcase, i) {
                 (true, 0) => false,
                 (true, 1) => true,
-                _ if due_date < anchor => rng.random_bool(0.65),
-                _ => rng.random_bool(0.1),
+                _ if due_ms < now => rng.chance(0.65),
+                _ => rng.chance(0.1),
             };
             Task {
-                id: ghl_id(rng),
+                id: rng.id(),
                 contact_id: contact.id.clone(),
                 title: title.to_owned(),
-                body: pick(rng, words::TASK_BODIES).to_owned(),
-                assigned_to: rng.random_bool(0.8).then(|| user(rng)),
-                due_date,
+                body: rng.pick(words::TASK_BODIES).to_owned(),
+                assigned_to: rng.chance(0.8).then(|| user(rng)),
+                due_date: clock.at(due_ms),
                 completed,
             }
         })
@@ -398,68 +497,78 @@ fn activity(
     tasks.sort_by(|a, b| a.due_date.cmp(&b.due_date).then_with(|| a.id.cmp(&b.id)));
 
     let note_count = if rich {
-        rng.random_range(2..=6)
+        rng.range(2, 6)
     } else {
-        rng.random_range(0..=6)
+        rng.range(0, 6)
     };
     let mut notes: Vec<Note> = (0..note_count)
         .map(|i| {
-            let body = if rng.random_bool(0.6) {
-                pick(rng, cs.trade.note_bodies())
+            let trade_left = cs
+                .trade
+                .note_bodies()
+                .iter()
+                .any(|b| !used_bodies.contains(b));
+            let body = if trade_left && rng.chance(0.6) {
+                rng.pick_fresh(cs.trade.note_bodies(), &mut used_bodies)
             } else {
-                pick(rng, words::GENERAL_NOTE_BODIES)
+                rng.pick_fresh(words::GENERAL_NOTE_BODIES, &mut used_bodies)
             };
             Note {
-                id: ghl_id(rng),
+                id: rng.id(),
                 contact_id: contact.id.clone(),
                 body: body.to_owned(),
                 title: rng
-                    .random_bool(0.4)
-                    .then(|| pick(rng, words::NOTE_TITLES).to_owned()),
+                    .chance(0.4)
+                    .then(|| rng.pick(words::NOTE_TITLES).to_owned()),
                 color: rng
-                    .random_bool(0.3)
-                    .then(|| pick(rng, words::NOTE_COLORS).to_owned()),
-                pinned: (showcase && i == 0) || rng.random_ratio(1, 6),
+                    .chance(0.3)
+                    .then(|| rng.pick(words::NOTE_COLORS).to_owned()),
+                pinned: (showcase && i == 0) || rng.below(6) == 0,
                 user_id: user(rng),
-                date_added: between(rng, contact.date_added, anchor),
+                date_added: clock.at(between(rng, cs.added_ms, now)),
             }
         })
         .collect();
     // GHL lists notes newest first.
-    notes.sort_by(|a, b| b.date_added.cmp(&a.date_added).then_with(|| a.id.cmp(&b.id)));
+    notes.sort_by(|a, b| {
+        b.date_added
+            .cmp(&a.date_added)
+            .then_with(|| a.id.cmp(&b.id))
+    });
 
     let appointment_count = if rich {
-        rng.random_range(1..=3)
+        rng.range(1, 3)
     } else {
-        rng.random_range(0..=3)
+        rng.range(0, 3)
     };
     let mut appointments: Vec<Appointment> = (0..appointment_count)
         .map(|i| {
-            let title = pick(rng, cs.trade.appointment_titles());
+            let title = rng.pick_fresh(cs.trade.appointment_titles(), &mut used_titles);
             let days = if showcase && i == 0 {
-                rng.random_range(1..=7)
+                rng.range(1, 7)
             } else {
-                rng.random_range(-60..=45)
+                rng.range((-60).max(-age_days), 45)
             };
             let (hour, minute) = business_hour(rng);
-            let start_time = day_at(anchor, days, hour, minute);
-            let minutes = 30 * rng.random_range(1..=4i64);
-            let end_time = start_time + Duration::minutes(minutes);
-            let status = if start_time < anchor {
-                if rng.random_bool(0.8) {
+            let mut start_ms = clock.day_at(days, hour, minute);
+            if start_ms < cs.added_ms {
+                // Same day as the contact came in, but later: the next whole hour.
+                start_ms = cs.added_ms - cs.added_ms.rem_euclid(HOUR_MS) + HOUR_MS;
+            }
+            let minutes = 30 * rng.range(1, 4);
+            let end_ms = start_ms + minutes * MINUTE_MS;
+            let status = if start_ms < now {
+                if rng.chance(0.8) {
                     AppointmentStatus::Showed
                 } else {
                     AppointmentStatus::Cancelled
                 }
             } else {
-                pick_weighted(
-                    rng,
-                    &[
-                        (AppointmentStatus::Booked, 50),
-                        (AppointmentStatus::Confirmed, 40),
-                        (AppointmentStatus::Cancelled, 10),
-                    ],
-                )
+                rng.weighted(&[
+                    (AppointmentStatus::Booked, 50),
+                    (AppointmentStatus::Confirmed, 40),
+                    (AppointmentStatus::Cancelled, 10),
+                ])
             };
             let lower = title.to_lowercase();
             let calendar = if ["estimate", "consultation", "inspection", "assessment"]
@@ -472,24 +581,24 @@ fn activity(
             } else {
                 &loc.calendars[0]
             };
-            let booked_at = start_time - Duration::days(rng.random_range(1..=21));
-            let date_added = booked_at.clamp(contact.date_added, anchor);
-            let date_updated = between(rng, date_added, anchor.min(end_time).max(date_added));
+            let booked_ms = start_ms - rng.range(1, 21) * DAY_MS;
+            let added_ms = booked_ms.clamp(cs.added_ms, now.max(cs.added_ms));
+            let updated_ms = between(rng, added_ms, now.min(end_ms));
             Appointment {
-                id: ghl_id(rng),
+                id: rng.id(),
                 contact_id: contact.id.clone(),
                 calendar_id: calendar.id.clone(),
                 title: title.to_owned(),
                 status,
                 assigned_user_id: user(rng),
                 notes: rng
-                    .random_bool(0.3)
-                    .then(|| pick(rng, words::APPOINTMENT_NOTES).to_owned()),
+                    .chance(0.3)
+                    .then(|| rng.pick(words::APPOINTMENT_NOTES).to_owned()),
                 address: Some(cs.address.clone()),
-                start_time,
-                end_time,
-                date_added,
-                date_updated,
+                start_time: clock.at(start_ms),
+                end_time: clock.at(end_ms),
+                date_added: clock.at(added_ms),
+                date_updated: clock.at(updated_ms),
             }
         })
         .collect();
@@ -514,18 +623,19 @@ pub fn seed(config: &SandboxConfig, anchor: OffsetDateTime) -> Dataset {
         .replace_nanosecond(anchor.nanosecond() / 1_000_000 * 1_000_000)
         .unwrap_or(anchor);
     let loc = location(config.seed);
+    let clock = Clock::new(anchor);
 
     let mut generated: Vec<(usize, Contact, ContactSeed)> = (0..config.contacts)
         .map(|i| {
-            let (c, cs) = contact(config.seed, i, &loc, anchor);
+            let (c, cs) = contact(config.seed, i, &loc, clock);
             (i, c, cs)
         })
         .collect();
     // Store contacts in default search order (newest first, ties by id) so "the
     // first contacts" and "the first page" are the same rich records.
     generated.sort_by(|a, b| {
-        b.1.date_added
-            .cmp(&a.1.date_added)
+        b.2.added_ms
+            .cmp(&a.2.added_ms)
             .then_with(|| b.1.id.cmp(&a.1.id))
     });
 
@@ -534,7 +644,7 @@ pub fn seed(config: &SandboxConfig, anchor: OffsetDateTime) -> Dataset {
     let mut appointments = HashMap::with_capacity(generated.len());
     let mut contacts = Vec::with_capacity(generated.len());
     for (rank, (index, c, cs)) in generated.into_iter().enumerate() {
-        let a = activity(config.seed, index, rank, &c, &cs, &loc, anchor);
+        let a = activity(config.seed, index, rank, &c, &cs, &loc, clock);
         if !a.tasks.is_empty() {
             tasks.insert(c.id.clone(), a.tasks);
         }
@@ -563,8 +673,7 @@ mod tests {
 
     #[test]
     fn ids_look_like_ghl_ids() {
-        let mut rng = rng_for(1, 0);
-        let id = ghl_id(&mut rng);
+        let id = Dice::new(1, 0).id();
         assert_eq!(id.len(), 20);
         assert!(id.chars().all(|c| c.is_ascii_alphanumeric()));
     }

@@ -230,7 +230,12 @@ impl Loader {
     }
 
     /// `file#/components/schemas/X` → `#/components/schemas/X`, loading `file`.
-    fn localize_ref(&mut self, reference: &str, base: &Path, from: &Path) -> Result<String, SpecError> {
+    fn localize_ref(
+        &mut self,
+        reference: &str,
+        base: &Path,
+        from: &Path,
+    ) -> Result<String, SpecError> {
         let unsupported = || SpecError::UnsupportedRef {
             path: from.to_owned(),
             reference: reference.to_owned(),
@@ -280,7 +285,10 @@ impl Loader {
                 }
             }
             // 3.0 booleans modify minimum/maximum; 2020-12 wants the bound itself.
-            for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+            for (flag, bound) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
                 if let Some(Value::Bool(exclusive)) = o.get(flag).cloned() {
                     o.remove(flag);
                     if exclusive {
@@ -397,7 +405,12 @@ impl Spec {
     }
 
     /// The `application/json` schema of one documented response.
-    pub fn response_schema(&self, method: &str, path: &str, status: u16) -> Result<&Value, SpecError> {
+    pub fn response_schema(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+    ) -> Result<&Value, SpecError> {
         let op = self.operation(method, path)?;
         op.get("responses")
             .and_then(|r| r.get(status.to_string()))
@@ -466,7 +479,11 @@ impl Spec {
         self.validator(&name, schema)
     }
 
-    pub fn request_validator(&self, method: &str, path: &str) -> Result<SchemaValidator, SpecError> {
+    pub fn request_validator(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> Result<SchemaValidator, SpecError> {
         let schema = self.request_schema(method, path)?;
         let name = format!("{} {path} request", method.to_uppercase());
         self.validator(&name, schema)
@@ -479,7 +496,8 @@ impl Spec {
                 schema: d.schema.to_owned(),
                 pointer: d.pointer.to_owned(),
             };
-            let replacement: Value = serde_json::from_str(d.replacement).map_err(|_| bad_patch())?;
+            let replacement: Value =
+                serde_json::from_str(d.replacement).map_err(|_| bad_patch())?;
             let target = self
                 .doc
                 .pointer_mut(&format!("/components/schemas/{}{}", d.schema, d.pointer))
@@ -500,7 +518,12 @@ impl Spec {
             .cloned()
             .unwrap_or_default();
         for (name, schema) in &schemas {
-            check_schema(schema, &format!("#/components/schemas/{name}"), &schemas, &mut problems);
+            check_schema(
+                schema,
+                &format!("#/components/schemas/{name}"),
+                &schemas,
+                &mut problems,
+            );
             if let Err(e) = self.component_validator(name) {
                 problems.push(e.to_string());
             }
@@ -551,7 +574,12 @@ fn operation_schemas(op: &mut Value) -> Vec<&mut Value> {
     out
 }
 
-fn check_schema(schema: &Value, at: &str, schemas: &Map<String, Value>, problems: &mut Vec<String>) {
+fn check_schema(
+    schema: &Value,
+    at: &str,
+    schemas: &Map<String, Value>,
+    problems: &mut Vec<String>,
+) {
     let Value::Object(o) = schema else { return };
     if o.contains_key("nullable") {
         problems.push(format!("{at}: `nullable` left untranslated"));
@@ -576,7 +604,10 @@ fn check_schema(schema: &Value, at: &str, schemas: &Map<String, Value>, problems
         Some(t) => problems.push(format!("{at}: invalid type {t}")),
     }
     if let Some(req) = o.get("required") {
-        if !req.as_array().is_some_and(|r| r.iter().all(Value::is_string)) {
+        if !req
+            .as_array()
+            .is_some_and(|r| r.iter().all(Value::is_string))
+        {
             problems.push(format!("{at}: `required` must be an array of names"));
         }
     }
@@ -585,7 +616,8 @@ fn check_schema(schema: &Value, at: &str, schemas: &Map<String, Value>, problems
             problems.push(format!("{at}: boolean {flag} left untranslated"));
         }
     }
-    if let (Some(Value::Array(types)), Some(Value::Array(values))) = (o.get("type"), o.get("enum")) {
+    if let (Some(Value::Array(types)), Some(Value::Array(values))) = (o.get("type"), o.get("enum"))
+    {
         if types.contains(&json!("null")) && !values.contains(&Value::Null) {
             problems.push(format!("{at}: nullable enum without null"));
         }
@@ -621,7 +653,12 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 /// Declared property schemas of `schema`, looking through `$ref` and combinators.
-fn declared<'a>(root: &'a Value, schema: &'a Value, out: &mut Vec<(&'a str, &'a Value)>, free_form: &mut bool) {
+fn declared<'a>(
+    root: &'a Value,
+    schema: &'a Value,
+    out: &mut Vec<(&'a str, &'a Value)>,
+    free_form: &mut bool,
+) {
     let schema = resolve(root, schema);
     if let Some(Value::Object(props)) = schema.get("properties") {
         out.extend(props.iter().map(|(k, v)| (k.as_str(), v)));
@@ -657,7 +694,14 @@ fn item_schemas<'a>(root: &'a Value, schema: &'a Value, out: &mut Vec<&'a Value>
     }
 }
 
-fn undeclared(root: &Value, schema: &Value, instance: &Value, at: String, out: &mut Vec<String>, depth: usize) {
+fn undeclared(
+    root: &Value,
+    schema: &Value,
+    instance: &Value,
+    at: String,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
     // Recursive schemas cannot loop forever on finite instances, but stay bounded.
     if depth > 64 {
         return;
@@ -671,7 +715,11 @@ fn undeclared(root: &Value, schema: &Value, instance: &Value, at: String, out: &
                 return;
             }
             for (key, value) in fields {
-                let subs: Vec<&Value> = props.iter().filter(|(k, _)| *k == key).map(|(_, s)| *s).collect();
+                let subs: Vec<&Value> = props
+                    .iter()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, s)| *s)
+                    .collect();
                 let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
                 if subs.is_empty() {
                     if !free_form {

@@ -122,10 +122,20 @@ fn data_looks_like_a_home_services_account() {
     assert_eq!(ids.len(), n, "contact ids are unique");
     let distinct_names: HashSet<_> = d.contacts.iter().map(|c| c.full_name()).collect();
     assert!(distinct_names.len() > 500, "{} names", distinct_names.len());
-    assert!(d.contacts.iter().any(|c| !c.first_name.is_ascii() || !c.last_name.is_ascii()));
+    assert!(d
+        .contacts
+        .iter()
+        .any(|c| !c.first_name.is_ascii() || !c.last_name.is_ascii()));
 
-    let companies = d.contacts.iter().filter(|c| c.company_name.is_some()).count();
-    assert!((0.25..0.35).contains(&(companies as f64 / n as f64)), "{companies} companies");
+    let companies = d
+        .contacts
+        .iter()
+        .filter(|c| c.company_name.is_some())
+        .count();
+    assert!(
+        (0.25..0.35).contains(&(companies as f64 / n as f64)),
+        "{companies} companies"
+    );
     for c in &d.contacts {
         assert_eq!(c.id.len(), 20);
         assert!(c.id.chars().all(|ch| ch.is_ascii_alphanumeric()));
@@ -147,15 +157,41 @@ fn data_looks_like_a_home_services_account() {
 
         for t in d.tasks_of(&c.id) {
             assert_eq!(t.contact_id, c.id);
+            assert!(
+                t.due_date >= c.date_added,
+                "task due before the contact existed"
+            );
             let days = (t.due_date - ANCHOR).whole_days();
-            assert!((-21..=31).contains(&days), "task due {days} days from anchor");
+            assert!(
+                (-21..=31).contains(&days),
+                "task due {days} days from anchor"
+            );
         }
         assert!(d.tasks_of(&c.id).len() <= 5);
         for note in d.notes_of(&c.id) {
             assert!(note.date_added <= ANCHOR && note.date_added >= c.date_added);
         }
         assert!(d.notes_of(&c.id).len() <= 6);
+        let bodies: HashSet<_> = d.notes_of(&c.id).iter().map(|n| &n.body).collect();
+        assert_eq!(
+            bodies.len(),
+            d.notes_of(&c.id).len(),
+            "repeated note on {}",
+            c.id
+        );
+        let titles: HashSet<_> = d.tasks_of(&c.id).iter().map(|t| &t.title).collect();
+        assert_eq!(
+            titles.len(),
+            d.tasks_of(&c.id).len(),
+            "repeated task on {}",
+            c.id
+        );
         for a in d.appointments_of(&c.id) {
+            assert!(
+                a.start_time >= c.date_added,
+                "appointment before the contact existed"
+            );
+            assert!(a.date_added >= c.date_added && a.date_added <= ANCHOR);
             let minutes = (a.end_time - a.start_time).whole_minutes();
             assert!((30..=120).contains(&minutes));
             let days = (a.start_time - ANCHOR).whole_days();
@@ -167,7 +203,10 @@ fn data_looks_like_a_home_services_account() {
     // Realistic mixes, not all-or-nothing.
     let tasks: Vec<_> = d.contacts.iter().flat_map(|c| d.tasks_of(&c.id)).collect();
     assert!(tasks.iter().any(|t| t.completed));
-    assert!(tasks.iter().any(|t| !t.completed && t.due_date < ANCHOR), "overdue open tasks");
+    assert!(
+        tasks.iter().any(|t| !t.completed && t.due_date < ANCHOR),
+        "overdue open tasks"
+    );
     let notes: Vec<_> = d.contacts.iter().flat_map(|c| d.notes_of(&c.id)).collect();
     let pinned = notes.iter().filter(|n| n.pinned).count() as f64 / notes.len() as f64;
     assert!((0.1..0.25).contains(&pinned), "pinned ratio {pinned}");
@@ -197,10 +236,16 @@ fn first_contacts_are_rich_and_newest() {
         assert!(!d.appointments_of(&c.id).is_empty());
     }
     let first = &d.contacts[0];
-    assert!(d.tasks_of(&first.id).iter().any(|t| !t.completed && t.due_date < ANCHOR));
+    assert!(d
+        .tasks_of(&first.id)
+        .iter()
+        .any(|t| !t.completed && t.due_date < ANCHOR));
     assert!(d.tasks_of(&first.id).iter().any(|t| t.completed));
     assert!(d.notes_of(&first.id).iter().any(|n| n.pinned));
-    assert!(d.appointments_of(&first.id).iter().any(|a| a.start_time > ANCHOR));
+    assert!(d
+        .appointments_of(&first.id)
+        .iter()
+        .any(|a| a.start_time > ANCHOR));
     // Stored newest first = default search order.
     assert!(d
         .contacts

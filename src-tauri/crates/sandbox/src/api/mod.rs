@@ -75,7 +75,9 @@ fn check_token(headers: &HeaderMap, token: &str) -> Result<(), ApiError> {
 
 fn check_version(headers: &HeaderMap) -> Result<(), ApiError> {
     match headers.get("version").map(|v| v.to_str()) {
-        None => Err(ApiError::BadRequest("Version header was not found".to_owned())),
+        None => Err(ApiError::BadRequest(
+            "Version header was not found".to_owned(),
+        )),
         Some(Ok(API_VERSION)) => Ok(()),
         Some(_) => Err(ApiError::BadRequest(format!(
             "Invalid Version header: this operation supports {API_VERSION}"

@@ -50,7 +50,9 @@ pub(super) fn parse_json_object(body: &[u8]) -> Result<Map<String, Value>, ApiEr
         Ok(_) => Err(ApiError::BadRequest(
             "Request body must be a JSON object".to_owned(),
         )),
-        Err(e) => Err(ApiError::BadRequest(format!("Invalid JSON in request body: {e}"))),
+        Err(e) => Err(ApiError::BadRequest(format!(
+            "Invalid JSON in request body: {e}"
+        ))),
     }
 }
 
@@ -132,9 +134,10 @@ pub(crate) fn parse_search(
                 let value = match value {
                     Value::String(s) => SortValue::Text(s.clone()),
                     // Sort values are whole epoch millis; fractions cannot match.
-                    v => SortValue::Millis(v.as_i64().unwrap_or_else(|| {
-                        v.as_f64().map_or(0, |f| f as i64)
-                    })),
+                    v => SortValue::Millis(
+                        v.as_i64()
+                            .unwrap_or_else(|| v.as_f64().map_or(0, |f| f as i64)),
+                    ),
                 };
                 Some((value, id.clone()))
             }
@@ -285,7 +288,9 @@ fn millis(v: &Value, at: &str) -> Result<i64, ApiError> {
             .map(epoch_millis)
             .or_else(|_| s.parse::<i64>())
             .map_err(|_| unprocessable(format!("{at} must be an ISO 8601 date or epoch ms"))),
-        _ => Err(unprocessable(format!("{at} must be an ISO 8601 date or epoch ms"))),
+        _ => Err(unprocessable(format!(
+            "{at} must be an ISO 8601 date or epoch ms"
+        ))),
     }
 }
 
@@ -318,8 +323,8 @@ fn parse_filter(v: &Value, at: &str) -> Result<Filter, ApiError> {
     let Some(Value::String(name)) = o.get("field") else {
         return Err(unprocessable(format!("{at}.field must be a string")));
     };
-    let field =
-        FilterField::from_wire(name).ok_or_else(|| ApiError::BadRequest(format!("Invalid field {name}")))?;
+    let field = FilterField::from_wire(name)
+        .ok_or_else(|| ApiError::BadRequest(format!("Invalid field {name}")))?;
     let Some(Value::String(operator)) = o.get("operator") else {
         return Err(unprocessable(format!("{at}.operator must be a string")));
     };
@@ -441,7 +446,10 @@ mod tests {
     fn unknown_filter_or_sort_field_is_400() {
         let e = err(json!({"locationId": "LOC", "pageLimit": 10,
             "filters": [{"field": "contact_name", "operator": "eq", "value": "x"}]}));
-        assert_eq!(e, ApiError::BadRequest("Invalid field contact_name".to_owned()));
+        assert_eq!(
+            e,
+            ApiError::BadRequest("Invalid field contact_name".to_owned())
+        );
         let e = err(json!({"locationId": "LOC", "pageLimit": 10,
             "filters": [{"group": "OR", "filters": [{"field": "nope", "operator": "eq", "value": "x"}]}]}));
         assert_eq!(e, ApiError::BadRequest("Invalid field nope".to_owned()));
@@ -453,10 +461,12 @@ mod tests {
     #[test]
     fn parses_a_full_request() {
         let r = parse_search(
-            &body(json!({"locationId": "LOC", "pageLimit": 5, "query": "smith",
+            &body(
+                json!({"locationId": "LOC", "pageLimit": 5, "query": "smith",
                 "sort": [{"field": "lastNameLowerCase", "direction": "asc"}],
                 "searchAfter": ["smith", "abc"],
-                "filters": [{"field": "tags", "operator": "contains", "value": ["vip", "hvac"]}]})),
+                "filters": [{"field": "tags", "operator": "contains", "value": ["vip", "hvac"]}]}),
+            ),
             "LOC",
         )
         .unwrap_or_else(|e| panic!("{e:?}"));
