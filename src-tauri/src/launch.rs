@@ -52,7 +52,10 @@ impl Launch {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Launch, String> {
         let demo_flag = args.into_iter().any(|arg| arg == "--demo")
-            || matches!(env("SWITCHBOARD_DEMO").as_deref(), Some("1" | "true" | "yes"));
+            || matches!(
+                env("SWITCHBOARD_DEMO").as_deref(),
+                Some("1" | "true" | "yes")
+            );
         let token = env("SWITCHBOARD_TOKEN").filter(|t| !t.trim().is_empty());
         match (demo_flag, token) {
             (false, Some(token)) => {
@@ -112,7 +115,10 @@ mod tests {
     fn demo_flag_wins_over_a_token() {
         let result = launch(
             &["switchboard", "--demo"],
-            &[("SWITCHBOARD_TOKEN", "pit-1"), ("SWITCHBOARD_LOCATION_ID", "loc")],
+            &[
+                ("SWITCHBOARD_TOKEN", "pit-1"),
+                ("SWITCHBOARD_LOCATION_ID", "loc"),
+            ],
         );
         assert!(matches!(result, Ok(Launch::Demo { .. })));
     }

@@ -157,7 +157,9 @@ fn client_for(
     token: ghl::AccessToken,
 ) -> Result<ghl::Client, AppError> {
     let base_url = url::Url::parse(base_url).map_err(|error| {
-        AppError::internal(format!("The GHL address {base_url:?} is not a URL: {error}"))
+        AppError::internal(format!(
+            "The GHL address {base_url:?} is not a URL: {error}"
+        ))
     })?;
     Ok(ghl::Client::new(
         ghl::ClientConfig::new(base_url, location_id),
@@ -207,7 +209,11 @@ mod tests {
                 .expect("page");
             assert_eq!(page.total as usize, CONTACTS);
             for contact in &page.contacts {
-                assert!(seen.insert(contact.id.clone()), "{} listed twice", contact.id);
+                assert!(
+                    seen.insert(contact.id.clone()),
+                    "{} listed twice",
+                    contact.id
+                );
             }
             pages += 1;
             match page.next_cursor {
@@ -249,15 +255,34 @@ mod tests {
         let detail = connection.contact(&target.id).await.expect("detail");
         assert_eq!(detail.email, target.email);
         let tasks = connection.tasks(&target.id).await.expect("tasks");
-        let expected: HashSet<_> = dataset.tasks_of(&target.id).iter().map(|t| t.title.clone()).collect();
-        assert_eq!(tasks.iter().map(|t| t.title.clone()).collect::<HashSet<_>>(), expected);
+        let expected: HashSet<_> = dataset
+            .tasks_of(&target.id)
+            .iter()
+            .map(|t| t.title.clone())
+            .collect();
+        assert_eq!(
+            tasks
+                .iter()
+                .map(|t| t.title.clone())
+                .collect::<HashSet<_>>(),
+            expected
+        );
         let notes = connection.notes(&target.id).await.expect("notes");
         assert_eq!(notes.len(), dataset.notes_of(&target.id).len());
-        let appointments = connection.appointments(&target.id).await.expect("appointments");
-        assert_eq!(appointments.len(), dataset.appointments_of(&target.id).len());
+        let appointments = connection
+            .appointments(&target.id)
+            .await
+            .expect("appointments");
+        assert_eq!(
+            appointments.len(),
+            dataset.appointments_of(&target.id).len()
+        );
         for appointment in &appointments {
             let start = appointment.start_time.as_deref().expect("start time");
-            assert!(ghl::datetime::parse_ghl_datetime(start).is_some(), "{start}");
+            assert!(
+                ghl::datetime::parse_ghl_datetime(start).is_some(),
+                "{start}"
+            );
         }
     }
 
@@ -269,7 +294,10 @@ mod tests {
             .await
             .expect_err("bad cursor");
         assert_eq!(error.code, ErrorCode::Validation);
-        let error = connection.contact("no-such-contact").await.expect_err("unknown id");
+        let error = connection
+            .contact("no-such-contact")
+            .await
+            .expect_err("unknown id");
         assert_eq!(error.code, ErrorCode::NotFound);
     }
 
@@ -287,7 +315,10 @@ mod tests {
         })
         .await
         .expect("live connection is lazy");
-        let error = connection.list_contacts("", None, 10).await.expect_err("offline");
+        let error = connection
+            .list_contacts("", None, 10)
+            .await
+            .expect_err("offline");
         assert_eq!(error.code, ErrorCode::Network);
         assert!(!error.message.contains("pit-test"));
     }

@@ -42,7 +42,10 @@ pub fn open_main_window(app: &AppHandle) -> tauri::Result<()> {
                 false
             }
             Navigation::Deny => {
-                tracing::warn!(scheme = url.scheme(), "blocked navigation away from the app");
+                tracing::warn!(
+                    scheme = url.scheme(),
+                    "blocked navigation away from the app"
+                );
                 false
             }
         })

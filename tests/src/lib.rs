@@ -56,7 +56,10 @@ pub fn artifacts_dir() -> PathBuf {
 fn wait_for_port(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not start listening on {port}");
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start listening on {port}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -74,7 +77,14 @@ fn ensure_display() -> (String, Option<Child>) {
         }
         let display = format!(":{number}");
         let child = Command::new("Xvfb")
-            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                display.as_str(),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -37,7 +37,10 @@ async fn search_a_contact_and_see_its_tasks_notes_and_appointments() {
 
     let search = app.wait_for("[data-testid=contact-search]").await;
     search.send_keys(&full_name).await.expect("type the name");
-    let row_css = format!("[data-testid=contact-row][data-contact-id=\"{}\"]", target.id);
+    let row_css = format!(
+        "[data-testid=contact-row][data-contact-id=\"{}\"]",
+        target.id
+    );
     let row = app.wait_for(&row_css).await;
     row.click().await.expect("open the contact");
 
@@ -83,7 +86,13 @@ async fn search_a_contact_and_see_its_tasks_notes_and_appointments() {
 
     // Nothing on screen is raw data or a placeholder.
     let body = app.page_text().await;
-    for leftover in ["null", "undefined", "Invalid Date", "NaN", "[object Object]"] {
+    for leftover in [
+        "null",
+        "undefined",
+        "Invalid Date",
+        "NaN",
+        "[object Object]",
+    ] {
         assert!(!body.contains(leftover), "the page shows {leftover:?}");
     }
     app.screenshot("contact-detail.png").await;
