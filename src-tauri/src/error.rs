@@ -13,6 +13,7 @@ impl From<ghl::Error> for AppError {
             "network" => ErrorCode::Network,
             "timeout" => ErrorCode::Timeout,
             "invalid_response" => ErrorCode::InvalidResponse,
+            "outcome_unknown" => ErrorCode::OutcomeUnknown,
             "api" => ErrorCode::Api,
             _ => ErrorCode::Internal,
         };

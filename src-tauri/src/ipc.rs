@@ -127,6 +127,8 @@ pub enum ErrorCode {
     Network,
     Timeout,
     InvalidResponse,
+    /// A write whose result never arrived: it may or may not have happened.
+    OutcomeUnknown,
     Api,
     Internal,
 }

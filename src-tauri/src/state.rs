@@ -113,6 +113,7 @@ impl Connection {
                 field: "dateUpdated".to_owned(),
                 direction: ghl::SortDirection::Desc,
             }],
+            ..ghl::SearchRequest::default()
         };
         let page = self.client.search_contacts(&request).await?;
         let next_cursor = request

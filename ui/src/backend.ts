@@ -17,18 +17,20 @@ export type { AppError, ErrorCode } from "./bindings";
 
 type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
 
-const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "rate_limited",
-  "validation",
-  "network",
-  "timeout",
-  "invalid_response",
-  "api",
-  "internal",
-]);
+// A record rather than a list, so tsc fails here when Rust adds an error code.
+const ERROR_CODES: Record<ErrorCode, true> = {
+  unauthorized: true,
+  forbidden: true,
+  not_found: true,
+  rate_limited: true,
+  validation: true,
+  network: true,
+  timeout: true,
+  invalid_response: true,
+  outcome_unknown: true,
+  api: true,
+  internal: true,
+};
 
 /** True when `value` has the shape of the `AppError` the Rust commands reject with. */
 export function isAppError(value: unknown): value is AppError {
@@ -36,7 +38,7 @@ export function isAppError(value: unknown): value is AppError {
   const candidate = value as Record<string, unknown>;
   return (
     typeof candidate.code === "string" &&
-    ERROR_CODES.has(candidate.code) &&
+    Object.hasOwn(ERROR_CODES, candidate.code) &&
     typeof candidate.message === "string"
   );
 }

@@ -14,5 +14,5 @@ export type ContactDetail = { id: string, displayName: string, firstName: string
 export type Task = { id: string, title: string, body: string | null, dueDate: string | null, completed: boolean, assignedTo: string | null, };
 export type Note = { id: string, title: string | null, body: string, dateAdded: string | null, pinned: boolean, color: string | null, };
 export type Appointment = { id: string, title: string | null, status: string | null, startTime: string | null, endTime: string | null, address: string | null, notes: string | null, };
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "api" | "internal";
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "api" | "internal";
 export type AppError = { code: ErrorCode, message: string, details: unknown, };

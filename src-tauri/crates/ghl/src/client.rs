@@ -1,21 +1,32 @@
 //! The HTTP client: configuration, the access token, and one method per API
-//! operation. Every operation goes through [`Client::send`], so headers,
-//! error mapping and logging live in one place (and rate limiting and retries
-//! can be added there later).
+//! operation. Every operation goes through `Client::perform`, so headers,
+//! rate limiting, retries, error mapping and logging live in one place.
+//! Read operations are here; writes are in `writes.rs`, page walkers in
+//! `paging.rs`.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION};
-use reqwest::{Method, RequestBuilder};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
 use crate::error::{truncate, Error};
-use crate::models::{Appointment, Contact, Note, SearchPage, SearchRequest, SortSpec, Task};
+use crate::limiter::{RateLimit, RateLimiter};
+use crate::models::responses::{
+    self, ContactEnvelope, EventsEnvelope, NoteEnvelope, NotesEnvelope, TaskEnvelope, TasksEnvelope,
+};
+use crate::models::{
+    Appointment, BusinessQuery, Contact, ContactsPage, DuplicateQuery, LegacyListRequest, Note,
+    SearchFilter, SearchPage, SearchRequest, SortSpec, Task,
+};
+use crate::retry::RetryPolicy;
+use crate::validate;
 
 /// The only `Version` header value the v2 contacts spec allows.
 pub const API_VERSION: &str = "2021-07-28";
@@ -63,6 +74,13 @@ pub struct ClientConfig {
     pub location_id: String,
     /// Whole-request timeout (connect, send, and reading the body).
     pub timeout: Duration,
+    /// Request budget of the location. All clients for the same base URL and
+    /// location in this process share one limiter; the first one's budget is
+    /// used, and the server's `X-RateLimit-*` headers adjust it.
+    pub rate_limit: RateLimit,
+    pub retry: RetryPolicy,
+    /// Country calling code for phone numbers given without one (`"1"`).
+    pub default_country_calling_code: String,
 }
 
 impl ClientConfig {
@@ -71,6 +89,9 @@ impl ClientConfig {
             base_url,
             location_id: location_id.into(),
             timeout: DEFAULT_TIMEOUT,
+            rate_limit: RateLimit::default(),
+            retry: RetryPolicy::default(),
+            default_country_calling_code: "1".to_owned(),
         }
     }
 
@@ -78,10 +99,56 @@ impl ClientConfig {
         self.timeout = timeout;
         self
     }
+
+    pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = rate_limit;
+        self
+    }
+
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn with_default_country_calling_code(mut self, code: impl Into<String>) -> Self {
+        self.default_country_calling_code = code.into();
+        self
+    }
 }
 
-/// GoHighLevel contacts API client. Cloning is cheap and clones share one
-/// connection pool.
+/// Counters since the client was created (shared by its clones).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientStats {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Requests that repeated an earlier failed one.
+    pub retries: u64,
+    /// 429 responses received.
+    pub rate_limited_responses: u64,
+    /// Requests that had to wait for the rate limiter.
+    pub throttled_requests: u64,
+    /// Total time spent waiting: rate limiter, 429 pauses and retry backoff.
+    pub waited: Duration,
+}
+
+#[derive(Default)]
+struct Counters {
+    requests: AtomicU64,
+    retries: AtomicU64,
+    rate_limited: AtomicU64,
+    throttled: AtomicU64,
+    waited_nanos: AtomicU64,
+}
+
+impl Counters {
+    fn add_wait(&self, d: Duration) {
+        let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.waited_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+}
+
+/// GoHighLevel contacts API client. Cloning is cheap; clones share one
+/// connection pool, one rate limiter and one set of [`ClientStats`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -94,6 +161,10 @@ struct Inner {
     token: AccessToken,
     /// `Bearer <token>`, marked sensitive so reqwest never prints it.
     authorization: HeaderValue,
+    limiter: Arc<RateLimiter>,
+    retry: RetryPolicy,
+    country_code: String,
+    counters: Counters,
 }
 
 impl fmt::Debug for Client {
@@ -103,6 +174,72 @@ impl fmt::Debug for Client {
             .field("location_id", &self.inner.location_id)
             .field("token", &self.inner.token)
             .finish()
+    }
+}
+
+/// One API call as the send path needs it.
+pub(crate) struct Call<'a> {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: Vec<&'a str>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    /// Serialised JSON body.
+    pub(crate) body: Option<Vec<u8>>,
+    /// Safe to repeat after an ambiguous failure (reads, PUT, DELETE).
+    pub(crate) idempotent: bool,
+}
+
+impl<'a> Call<'a> {
+    /// GET, PUT and DELETE are idempotent; POST is not unless marked with
+    /// [`Call::read_only`].
+    pub(crate) fn new(operation: &'static str, method: Method, path: &[&'a str]) -> Self {
+        let idempotent = method != Method::POST;
+        Call {
+            operation,
+            method,
+            path: path.to_vec(),
+            query: Vec::new(),
+            body: None,
+            idempotent,
+        }
+    }
+
+    pub(crate) fn get(operation: &'static str, path: &[&'a str]) -> Self {
+        Self::new(operation, Method::GET, path)
+    }
+
+    pub(crate) fn query(mut self, pairs: Vec<(&'static str, String)>) -> Self {
+        self.query.extend(pairs);
+        self
+    }
+
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|_| Error::Config {
+            message: "a request body could not be serialised".to_owned(),
+        })?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    /// A POST that only reads (search): safe to repeat.
+    pub(crate) fn read_only(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+}
+
+/// A failed call, and whether the server may have acted on it.
+pub(crate) struct Failure {
+    pub(crate) error: Error,
+    pub(crate) maybe_applied: bool,
+}
+
+impl Failure {
+    fn before_sending(error: Error) -> Self {
+        Failure {
+            error,
+            maybe_applied: false,
+        }
     }
 }
 
@@ -118,6 +255,13 @@ impl Client {
                 "the request timeout must be greater than zero",
             ));
         }
+        config.rate_limit.validate().map_err(config_error)?;
+        if config.retry.max_attempts == 0 {
+            return Err(config_error("the retry policy must allow one attempt"));
+        }
+        let country_code = validate::country_calling_code(&config.default_country_calling_code)
+            .map_err(|_| config_error("the default country calling code must be 1 to 3 digits"))?
+            .to_owned();
         if token.expose().trim().is_empty() {
             return Err(config_error("the access token is empty"));
         }
@@ -141,6 +285,10 @@ impl Client {
                 other => other,
             })?;
 
+        let limiter = RateLimiter::shared(
+            &format!("{}\n{}", base_url.as_str(), location_id),
+            config.rate_limit,
+        );
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -148,6 +296,10 @@ impl Client {
                 location_id,
                 token,
                 authorization,
+                limiter,
+                retry: config.retry,
+                country_code,
+                counters: Counters::default(),
             }),
         })
     }
@@ -160,75 +312,83 @@ impl Client {
         &self.inner.base_url
     }
 
+    pub(crate) fn country_code(&self) -> &str {
+        &self.inner.country_code
+    }
+
+    /// Request, retry and waiting counters of this client and its clones.
+    pub fn stats(&self) -> ClientStats {
+        let c = &self.inner.counters;
+        ClientStats {
+            requests: c.requests.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            rate_limited_responses: c.rate_limited.load(Ordering::Relaxed),
+            throttled_requests: c.throttled.load(Ordering::Relaxed),
+            waited: Duration::from_nanos(c.waited_nanos.load(Ordering::Relaxed)),
+        }
+    }
+
     /// `GET /contacts/{contactId}` → `{ contact }`.
     pub async fn get_contact(&self, contact_id: &str) -> Result<Contact, Error> {
-        #[derive(Deserialize)]
-        struct Envelope {
-            contact: Contact,
-        }
         let id = path_id("contact", contact_id)?;
-        let env: Envelope = self
-            .send("get_contact", Method::GET, &["contacts", id], None::<&()>)
+        let env: ContactEnvelope = self
+            .send(Call::get("get_contact", &["contacts", id]))
             .await?;
         Ok(env.contact)
     }
 
     /// `GET /contacts/{contactId}/tasks` → `{ tasks }`.
     pub async fn contact_tasks(&self, contact_id: &str) -> Result<Vec<Task>, Error> {
-        #[derive(Deserialize)]
-        struct Envelope {
-            tasks: Vec<Task>,
-        }
         let id = path_id("contact", contact_id)?;
-        let env: Envelope = self
-            .send(
-                "contact_tasks",
-                Method::GET,
-                &["contacts", id, "tasks"],
-                None::<&()>,
-            )
+        let env: TasksEnvelope = self
+            .send(Call::get("contact_tasks", &["contacts", id, "tasks"]))
             .await?;
         Ok(env.tasks)
     }
 
+    /// `GET /contacts/{contactId}/tasks/{taskId}` → `{ task }`.
+    pub async fn get_task(&self, contact_id: &str, task_id: &str) -> Result<Task, Error> {
+        let id = path_id("contact", contact_id)?;
+        let task = path_id("task", task_id)?;
+        let env: TaskEnvelope = self
+            .send(Call::get("get_task", &["contacts", id, "tasks", task]))
+            .await?;
+        Ok(env.task)
+    }
+
     /// `GET /contacts/{contactId}/notes` → `{ notes }`.
     pub async fn contact_notes(&self, contact_id: &str) -> Result<Vec<Note>, Error> {
-        #[derive(Deserialize)]
-        struct Envelope {
-            notes: Vec<Note>,
-        }
         let id = path_id("contact", contact_id)?;
-        let env: Envelope = self
-            .send(
-                "contact_notes",
-                Method::GET,
-                &["contacts", id, "notes"],
-                None::<&()>,
-            )
+        let env: NotesEnvelope = self
+            .send(Call::get("contact_notes", &["contacts", id, "notes"]))
             .await?;
         Ok(env.notes)
     }
 
+    /// `GET /contacts/{contactId}/notes/{id}` → `{ note }`.
+    pub async fn get_note(&self, contact_id: &str, note_id: &str) -> Result<Note, Error> {
+        let id = path_id("contact", contact_id)?;
+        let note = path_id("note", note_id)?;
+        let env: NoteEnvelope = self
+            .send(Call::get("get_note", &["contacts", id, "notes", note]))
+            .await?;
+        Ok(env.note)
+    }
+
     /// `GET /contacts/{contactId}/appointments` → `{ events }`.
     pub async fn contact_appointments(&self, contact_id: &str) -> Result<Vec<Appointment>, Error> {
-        #[derive(Deserialize)]
-        struct Envelope {
-            events: Vec<Appointment>,
-        }
         let id = path_id("contact", contact_id)?;
-        let env: Envelope = self
-            .send(
+        let env: EventsEnvelope = self
+            .send(Call::get(
                 "contact_appointments",
-                Method::GET,
                 &["contacts", id, "appointments"],
-                None::<&()>,
-            )
+            ))
             .await?;
         Ok(env.events)
     }
 
     /// `POST /contacts/search` → `{ contacts, total }`. `locationId` comes
-    /// from the client's configuration.
+    /// from the client's configuration. A read, so it is retried like a GET.
     pub async fn search_contacts(&self, request: &SearchRequest) -> Result<SearchPage, Error> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -241,6 +401,8 @@ impl Client {
             search_after: Option<&'a [Value]>,
             #[serde(skip_serializing_if = "<[_]>::is_empty")]
             sort: &'a [SortSpec],
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            filters: &'a [SearchFilter],
         }
         let body = Body {
             location_id: &self.inner.location_id,
@@ -248,59 +410,192 @@ impl Client {
             query: request.effective_query(),
             search_after: request.search_after.as_deref(),
             sort: &request.sort,
+            filters: &request.filters,
         };
-        self.send(
-            "search_contacts",
-            Method::POST,
-            &["contacts", "search"],
-            Some(&body),
-        )
-        .await
+        let call = Call::new("search_contacts", Method::POST, &["contacts", "search"])
+            .json(&body)?
+            .read_only();
+        self.send(call).await
     }
 
-    /// The one place requests are made: builds the URL, adds authentication,
-    /// maps transport and HTTP failures to [`Error`], and decodes the body.
-    async fn send<T: DeserializeOwned>(
+    /// `GET /contacts/` (deprecated; prefer [`Client::search_contacts`]) →
+    /// `{ contacts, count, meta }`. See [`Client::legacy_contacts_stream`] to
+    /// walk every page.
+    pub async fn list_contacts_legacy(
         &self,
-        operation: &'static str,
-        method: Method,
-        path: &[&str],
-        body: Option<&impl Serialize>,
-    ) -> Result<T, Error> {
-        let url = self.url(path)?;
-        let mut request: RequestBuilder = self
-            .inner
-            .http
-            .request(method.clone(), url.clone())
-            .header(AUTHORIZATION, self.inner.authorization.clone());
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-
-        let started = Instant::now();
-        let result = Self::execute(request).await;
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        let (status, headers, bytes) = match result {
-            Ok(parts) => parts,
-            Err(err) => {
-                let err = Error::from_transport(&err);
-                tracing::warn!(operation, %method, path = url.path(), elapsed_ms, error = %err, "GHL request failed");
-                return Err(err);
+        request: &LegacyListRequest,
+    ) -> Result<ContactsPage, Error> {
+        if let Some(limit) = request.limit {
+            if !(1..=LegacyListRequest::MAX_LIMIT).contains(&limit) {
+                return Err(validate::invalid("limit", "must be between 1 and 100"));
             }
-        };
-        tracing::debug!(operation, %method, path = url.path(), status = status.as_u16(), elapsed_ms, "GHL request");
-
-        if !status.is_success() {
-            let err = Error::from_response(status, &headers, &bytes, self.inner.token.expose());
-            tracing::info!(operation, status = status.as_u16(), code = err.code(), error = %err, "GHL error response");
-            return Err(err);
         }
-        decode(operation, &bytes)
+        let call = Call::get("list_contacts_legacy", &["contacts", ""])
+            .query(vec![("locationId", self.inner.location_id.clone())])
+            .query(request.query_pairs());
+        self.send(call).await
+    }
+
+    /// `GET /contacts/business/{businessId}` → `{ contacts, count }`.
+    pub async fn contacts_by_business(
+        &self,
+        business_id: &str,
+        query: &BusinessQuery,
+    ) -> Result<ContactsPage, Error> {
+        let id = path_id("business", business_id)?;
+        if let Some(limit) = query.limit {
+            if !(1..=100).contains(&limit) {
+                return Err(validate::invalid("limit", "must be between 1 and 100"));
+            }
+        }
+        let call = Call::get("contacts_by_business", &["contacts", "business", id])
+            .query(vec![("locationId", self.inner.location_id.clone())])
+            .query(query.query_pairs());
+        self.send(call).await
+    }
+
+    /// `GET /contacts/search/duplicate?locationId&email|number` → the
+    /// contact the location's duplicate rule matches, if any. A phone is
+    /// normalised to E.164 first (and sent URL-encoded: `+` → `%2B`).
+    pub async fn find_duplicate(&self, by: DuplicateQuery) -> Result<Option<Contact>, Error> {
+        let pair = match by {
+            DuplicateQuery::Email(email) => ("email", validate::email("email", &email)?),
+            DuplicateQuery::Phone(phone) => (
+                "number",
+                validate::normalize_phone(&phone, &self.inner.country_code)?,
+            ),
+        };
+        let call = Call::get("find_duplicate", &["contacts", "search", "duplicate"])
+            .query(vec![("locationId", self.inner.location_id.clone()), pair]);
+        let bytes = self.perform(&call).await.map_err(|f| f.error)?;
+        responses::decode_duplicate(&bytes)
+    }
+
+    /// Sends `call` and decodes the success body.
+    pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
+        let bytes = self.perform(&call).await.map_err(|f| f.error)?;
+        decode(call.operation, &bytes)
+    }
+
+    /// Like [`Client::send`], keeping whether a failed request may have been
+    /// applied (for creates, which are not retried blindly).
+    pub(crate) async fn send_create<T: DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<T, Failure> {
+        let bytes = self.perform(&call).await?;
+        decode(call.operation, &bytes).map_err(Failure::before_sending)
+    }
+
+    /// The one place requests are made: waits for the rate limiter, builds
+    /// the URL, adds authentication, retries what is safe to retry (see
+    /// [`crate::RetryPolicy`]), maps failures to [`Error`], and returns the
+    /// success body.
+    async fn perform(&self, call: &Call<'_>) -> Result<Vec<u8>, Failure> {
+        let inner = &*self.inner;
+        let policy = inner.retry;
+        let url = self
+            .url(&call.path, &call.query)
+            .map_err(Failure::before_sending)?;
+        let operation = call.operation;
+        let method = &call.method;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let acquired = inner
+                .limiter
+                .acquire(policy.max_rate_limit_wait)
+                .await
+                .map_err(Failure::before_sending)?;
+            if !acquired.waited.is_zero() {
+                inner.counters.throttled.fetch_add(1, Ordering::Relaxed);
+                inner.counters.add_wait(acquired.waited);
+            }
+            inner.counters.requests.fetch_add(1, Ordering::Relaxed);
+            if attempt > 1 {
+                inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+            }
+
+            let mut request: RequestBuilder = inner
+                .http
+                .request(method.clone(), url.clone())
+                .header(AUTHORIZATION, inner.authorization.clone());
+            if let Some(body) = &call.body {
+                request = request
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
+            }
+            let started = Instant::now();
+            let result = Self::execute(request).await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let can_retry = attempt < policy.max_attempts;
+
+            let (status, headers, bytes) = match result {
+                Ok(parts) => parts,
+                Err(err) => {
+                    drop(acquired.permit);
+                    // A failed connect means the request never left: safe to
+                    // repeat even for a create.
+                    let not_sent = err.is_connect();
+                    let error = Error::from_transport(&err);
+                    tracing::warn!(operation, %method, path = url.path(), attempt, elapsed_ms, error = %error, "GHL request failed");
+                    if matches!(error, Error::Config { .. }) {
+                        return Err(Failure::before_sending(error));
+                    }
+                    if can_retry && (call.idempotent || not_sent) {
+                        self.back_off(attempt).await;
+                        continue;
+                    }
+                    return Err(Failure {
+                        error,
+                        maybe_applied: !not_sent,
+                    });
+                }
+            };
+            inner.limiter.observe(&headers);
+            drop(acquired.permit);
+            tracing::debug!(operation, %method, path = url.path(), status = status.as_u16(), attempt, elapsed_ms, "GHL request");
+
+            if status.is_success() {
+                return Ok(bytes);
+            }
+            let error = Error::from_response(status, &headers, &bytes, inner.token.expose());
+            tracing::info!(operation, status = status.as_u16(), code = error.code(), attempt, error = %error, "GHL error response");
+
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                inner.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
+                // Refused, not processed: any method may go again.
+                match inner.limiter.on_too_many_requests(&headers) {
+                    Ok(wait) if can_retry && wait <= policy.max_rate_limit_wait => continue,
+                    Ok(wait) => {
+                        return Err(Failure::before_sending(Error::RateLimited {
+                            retry_after: Some(wait),
+                        }))
+                    }
+                    Err(daily) => return Err(Failure::before_sending(daily)),
+                }
+            }
+            let transient = status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT;
+            if transient && call.idempotent && can_retry {
+                self.back_off(attempt).await;
+                continue;
+            }
+            return Err(Failure {
+                error,
+                maybe_applied: transient,
+            });
+        }
+    }
+
+    async fn back_off(&self, attempt: u32) {
+        let delay = self.inner.retry.backoff(attempt);
+        self.inner.counters.add_wait(delay);
+        tokio::time::sleep(delay).await;
     }
 
     async fn execute(
         request: RequestBuilder,
-    ) -> Result<(reqwest::StatusCode, HeaderMap, Vec<u8>), reqwest::Error> {
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error> {
         let mut response = request.send().await?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
@@ -309,13 +604,18 @@ impl Client {
     }
 
     /// Appends percent-encoded segments to the base URL, so an id containing
-    /// `/`, `?` or `#` stays one segment.
-    fn url(&self, segments: &[&str]) -> Result<Url, Error> {
+    /// `/`, `?` or `#` stays one segment, and form-encodes the query (`+` →
+    /// `%2B`, `@` → `%40`).
+    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, Error> {
         let mut url = self.inner.base_url.clone();
         url.path_segments_mut()
             .map_err(|()| config_error("the base URL cannot have a path"))?
             .pop_if_empty()
             .extend(segments);
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
         Ok(url)
     }
 }
@@ -350,7 +650,7 @@ fn redact_quoted(message: &str) -> String {
 
 /// Rejects ids that would be dropped or reinterpreted as path navigation
 /// (`""`, `.`, `..`) instead of being sent as one segment.
-fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
+pub(crate) fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
     if id.trim().is_empty() || id == "." || id == ".." {
         return Err(Error::Validation {
             messages: vec![format!("a valid {what} id is required")],
@@ -407,19 +707,19 @@ mod tests {
     fn urls_join_and_encode() {
         let c = client("https://example.com");
         assert_eq!(
-            c.url(&["contacts", "abc"]).expect("url").as_str(),
+            c.url(&["contacts", "abc"], &[]).expect("url").as_str(),
             "https://example.com/contacts/abc"
         );
         let c = client("http://127.0.0.1:9/prefix/api/?x=1#frag");
         assert_eq!(
-            c.url(&["contacts", "a/b?c#d%e", "tasks"])
+            c.url(&["contacts", "a/b?c#d%e", "tasks"], &[])
                 .expect("url")
                 .as_str(),
             "http://127.0.0.1:9/prefix/api/contacts/a%2Fb%3Fc%23d%25e/tasks"
         );
         let c = client("http://127.0.0.1:9/prefix");
         assert_eq!(
-            c.url(&["contacts", "search"]).expect("url").path(),
+            c.url(&["contacts", "search"], &[]).expect("url").path(),
             "/prefix/contacts/search"
         );
     }

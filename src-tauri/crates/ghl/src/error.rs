@@ -52,6 +52,16 @@ pub enum Error {
     /// Bad settings on our side (base URL, token characters, ...).
     #[error("Invalid GoHighLevel connection settings: {message}")]
     Config { message: String },
+    /// A create (task, note, tags, upsert, or a contact that could not be
+    /// looked up afterwards) failed in a way that leaves its outcome unknown:
+    /// the connection dropped, timed out or the server failed after the
+    /// request was sent. It was not retried, because a retry could create a
+    /// duplicate; check the record before trying again.
+    #[error("GoHighLevel may or may not have completed {operation} ({cause}); check before trying again")]
+    OutcomeUnknown {
+        operation: &'static str,
+        cause: Box<Error>,
+    },
 }
 
 impl Error {
@@ -69,6 +79,7 @@ impl Error {
             Error::InvalidResponse { .. } => "invalid_response",
             // A misconfiguration is our bug or setup problem, not the API's.
             Error::Config { .. } => "internal",
+            Error::OutcomeUnknown { .. } => "outcome_unknown",
         }
     }
 
@@ -117,6 +128,9 @@ impl Error {
         };
 
         match status.as_u16() {
+            // "The token is not authorized for this scope." is a permission
+            // problem, not a bad token.
+            401 if message.to_ascii_lowercase().contains("scope") => Error::Forbidden { message },
             401 => Error::Unauthorized { message },
             403 => Error::Forbidden { message },
             404 => Error::NotFound { message },
@@ -206,7 +220,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7).
-fn parse_http_date(s: &str) -> Option<time::OffsetDateTime> {
+pub(crate) fn parse_http_date(s: &str) -> Option<time::OffsetDateTime> {
     let format = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
@@ -310,6 +324,16 @@ mod tests {
         );
         assert_eq!(e.code(), "unauthorized");
         assert_eq!(map(403, "{}").code(), "forbidden");
+        let e = map(
+            401,
+            r#"{"statusCode":401,"message":"The token is not authorized for this scope."}"#,
+        );
+        assert!(
+            matches!(&e, Error::Forbidden { message } if message == "The token is not authorized for this scope."),
+            "{e:?}"
+        );
+        let e = map(403, r#"{"message":"Missing scope contacts.write"}"#);
+        assert!(matches!(&e, Error::Forbidden { message } if message.contains("contacts.write")));
         assert_eq!(map(404, "").code(), "not_found");
         assert_eq!(
             map(400, r#"{"statusCode":400,"message":"Contact not found"}"#).code(),
@@ -412,5 +436,12 @@ mod tests {
             .code(),
             "network"
         );
+        let unknown = Error::OutcomeUnknown {
+            operation: "create_task",
+            cause: Box::new(Error::Timeout),
+        };
+        assert_eq!(unknown.code(), "outcome_unknown");
+        assert!(!unknown.is_retryable());
+        assert!(unknown.to_string().contains("create_task"), "{unknown}");
     }
 }

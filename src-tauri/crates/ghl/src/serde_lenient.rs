@@ -106,6 +106,24 @@ pub(crate) fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     })
 }
 
+/// Like [`count`] but optional: anything that is not a count → `None`.
+pub(crate) fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(count(Value::deserialize(d)?).ok())
+}
+
+/// A nested object decoded as `T`; null, other types or an object that does
+/// not decode → `None`.
+pub(crate) fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match Value::deserialize(d)? {
+        v @ Value::Object(_) => serde_json::from_value(v).ok(),
+        _ => None,
+    })
+}
+
 fn scalar_to_string(v: Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s),

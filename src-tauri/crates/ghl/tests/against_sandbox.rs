@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use ghl::datetime::parse_ghl_datetime;
-use ghl::{AccessToken, Client, ClientConfig, Error, SearchRequest};
+use ghl::{AccessToken, Client, ClientConfig, Error, RateLimit, RetryPolicy, SearchRequest};
 use sandbox::{Sandbox, SandboxConfig};
 use time::OffsetDateTime;
 use url::Url;
@@ -26,7 +26,27 @@ fn client_for(sb: &Sandbox) -> Client {
 
 fn client_with(sb: &Sandbox, location: &str, token: &str) -> Client {
     let base = Url::parse(&sb.base_url()).expect("sandbox url");
-    Client::new(ClientConfig::new(base, location), AccessToken::new(token)).expect("client")
+    // These tests check data, not pacing: lift the client's own budget (the
+    // sandbox's rate-limit headers, once it sends them, still steer it).
+    let fast = RateLimit {
+        max_per_interval: 100_000,
+        interval: Duration::from_secs(1),
+        daily: u64::MAX,
+    };
+    Client::new(
+        ClientConfig::new(base, location).with_rate_limit(fast),
+        AccessToken::new(token),
+    )
+    .expect("client")
+}
+
+/// A client that reports the first failure as is (no retries).
+fn no_retry_client(base: Url) -> Client {
+    Client::new(
+        ClientConfig::new(base, "loc").with_retry_policy(RetryPolicy::none()),
+        AccessToken::new("t"),
+    )
+    .expect("client")
 }
 
 /// The sandbox renders times with millisecond precision.
@@ -351,14 +371,29 @@ async fn closed_port_is_a_network_error() {
     let addr = listener.local_addr().expect("addr");
     drop(listener);
     let base = Url::parse(&format!("http://{addr}")).expect("url");
-    let client =
-        Client::new(ClientConfig::new(base, "loc"), AccessToken::new("t")).expect("client");
+    let client = Client::new(
+        ClientConfig::new(base, "loc").with_retry_policy(quick_retries()),
+        AccessToken::new("t"),
+    )
+    .expect("client");
     let err = client
         .get_contact("abc")
         .await
         .expect_err("nothing listens");
     assert!(matches!(err, Error::Network { .. }), "{err:?}");
     assert!(err.is_retryable());
+    // Refused connections are retried up to the policy's limit.
+    let stats = client.stats();
+    assert_eq!((stats.requests, stats.retries), (3, 2), "{stats:?}");
+}
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+        ..RetryPolicy::default()
+    }
 }
 
 #[tokio::test]
@@ -375,7 +410,9 @@ async fn silent_server_times_out() {
         }
     });
     let base = Url::parse(&format!("http://{addr}")).expect("url");
-    let config = ClientConfig::new(base, "loc").with_timeout(Duration::from_millis(300));
+    let config = ClientConfig::new(base, "loc")
+        .with_timeout(Duration::from_millis(300))
+        .with_retry_policy(quick_retries());
     let client = Client::new(config, AccessToken::new("t")).expect("client");
     let started = std::time::Instant::now();
     let err = client
@@ -384,6 +421,9 @@ async fn silent_server_times_out() {
         .expect_err("must time out");
     assert!(matches!(err, Error::Timeout), "{err:?}");
     assert_eq!(err.code(), "timeout");
+    // A GET that timed out is tried again (3 tries of 300 ms here).
+    assert_eq!(client.stats().requests, 3);
+    assert!(started.elapsed() >= Duration::from_millis(900));
     assert!(started.elapsed() < Duration::from_secs(5));
     holder.abort();
 }
@@ -502,8 +542,7 @@ async fn rate_limit_and_gateway_errors_over_the_wire() {
         r#"{"statusCode":429,"message":"Too many requests"}"#,
     )
     .await;
-    let client =
-        Client::new(ClientConfig::new(base, "loc"), AccessToken::new("t")).expect("client");
+    let client = no_retry_client(base);
     let err = client.get_contact("x").await.expect_err("429");
     assert!(
         matches!(err, Error::RateLimited { retry_after: Some(d) } if d == Duration::from_secs(3)),
@@ -512,8 +551,7 @@ async fn rate_limit_and_gateway_errors_over_the_wire() {
 
     let (base, _req) =
         capture_one("HTTP/1.1 502 Bad Gateway", "", "<html>upstream down</html>").await;
-    let client =
-        Client::new(ClientConfig::new(base, "loc"), AccessToken::new("t")).expect("client");
+    let client = no_retry_client(base);
     let err = client.get_contact("x").await.expect_err("502");
     assert!(matches!(&err, Error::Api { status: 502, .. }), "{err:?}");
     assert!(err.is_retryable());

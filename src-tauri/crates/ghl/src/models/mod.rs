@@ -2,14 +2,26 @@
 
 mod appointment;
 mod contact;
+mod input;
+mod list;
 mod note;
+pub(crate) mod responses;
 mod search;
 mod task;
 
 pub use appointment::Appointment;
 pub use contact::{Contact, CustomField};
+pub(crate) use input::tag_list;
+pub use input::{
+    ContactInput, ContactUpdate, CustomFieldInput, NoteInput, NoteUpdate, TaskInput, TaskUpdate,
+};
+pub use list::{
+    BusinessQuery, ContactsPage, DuplicateQuery, LegacyListRequest, ListMeta, UpsertOutcome,
+};
 pub use note::Note;
-pub use search::{SearchContact, SearchPage, SearchRequest, SortDirection, SortSpec};
+pub use search::{
+    FilterGroup, SearchContact, SearchFilter, SearchPage, SearchRequest, SortDirection, SortSpec,
+};
 pub use task::Task;
 
 /// Unknown fields of a model, kept so nothing the API sends is lost.

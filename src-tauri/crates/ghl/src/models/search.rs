@@ -104,8 +104,9 @@ impl SearchPage {
 
 /// Body of `POST /contacts/search` (minus `locationId`, which the client adds).
 ///
-/// Only `locationId` and `pageLimit` are known to be required (API-NOTES §4.2);
-/// filters are left for a later issue.
+/// Only `locationId` and `pageLimit` are known to be required (API-NOTES §4.2).
+/// Page through everything with `searchAfter` ([`SearchRequest::next_page`],
+/// [`crate::Client::search_all`]); `page`-based paging stops at 10,000 records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SearchRequest {
@@ -116,6 +117,8 @@ pub struct SearchRequest {
     /// Cursor from [`SearchPage::next_search_after`]; `None` for the first page.
     pub search_after: Option<Vec<Value>>,
     pub sort: Vec<SortSpec>,
+    /// Sent as `filters`; all must match (wrap in [`SearchFilter::any`] for OR).
+    pub filters: Vec<SearchFilter>,
 }
 
 impl Default for SearchRequest {
@@ -125,6 +128,7 @@ impl Default for SearchRequest {
             page_limit: Self::DEFAULT_PAGE_LIMIT,
             search_after: None,
             sort: Vec::new(),
+            filters: Vec::new(),
         }
     }
 }
@@ -156,6 +160,11 @@ impl SearchRequest {
             field: field.into(),
             direction,
         });
+        self
+    }
+
+    pub fn with_filter(mut self, filter: SearchFilter) -> Self {
+        self.filters.push(filter);
         self
     }
 
@@ -194,4 +203,70 @@ pub enum SortDirection {
     #[default]
     Asc,
     Desc,
+}
+
+/// One entry of the search body's `filters`: a condition
+/// `{ field, operator, value }` or a group `{ group: "AND" | "OR", filters }`.
+///
+/// Field names are the API's internal ones (`firstNameLowerCase`, `tags`,
+/// `email`, …; an unknown field is a 400 "Invalid field"). Operators seen in
+/// use: `eq`, `not_eq`, `contains`, `not_contains`, `exists`, `not_exists`,
+/// `range`, `gt`, `gte`, `lt`, `lte` (uncertain, API-NOTES §4.2), so the
+/// operator is free text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SearchFilter {
+    Group {
+        group: FilterGroup,
+        filters: Vec<SearchFilter>,
+    },
+    Condition {
+        field: String,
+        operator: String,
+        /// Left out when `null` (e.g. for `exists`).
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        value: Value,
+    },
+}
+
+impl SearchFilter {
+    pub fn new(
+        field: impl Into<String>,
+        operator: impl Into<String>,
+        value: impl Into<Value>,
+    ) -> Self {
+        SearchFilter::Condition {
+            field: field.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+
+    /// `{ field, operator: "eq", value }`.
+    pub fn eq(field: impl Into<String>, value: impl Into<Value>) -> Self {
+        Self::new(field, "eq", value)
+    }
+
+    /// All of `filters` must match.
+    pub fn all(filters: Vec<SearchFilter>) -> Self {
+        SearchFilter::Group {
+            group: FilterGroup::And,
+            filters,
+        }
+    }
+
+    /// Any of `filters` may match.
+    pub fn any(filters: Vec<SearchFilter>) -> Self {
+        SearchFilter::Group {
+            group: FilterGroup::Or,
+            filters,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum FilterGroup {
+    And,
+    Or,
 }

@@ -318,3 +318,250 @@ fn search_request_paging_helpers() {
         json!([{ "field": "dateAdded", "direction": "desc" }])
     );
 }
+
+mod envelopes {
+    //! Every response envelope against the spec examples and against
+    //! arbitrary, truncated and wrong-typed JSON: always `Ok` or a typed
+    //! error, never a panic.
+
+    use proptest::prelude::*;
+    use serde_json::{json, Map, Value};
+
+    use super::spec_contact;
+    use crate::client::decode;
+    use crate::models::responses::*;
+    use crate::models::{ContactsPage, SearchPage, UpsertOutcome};
+    use crate::Error;
+
+    fn task() -> Value {
+        json!({ "id": "t1", "title": "First Task", "body": "loram ipsum", "dueDate": "2020-10-25T11:00:00Z", "completed": true, "assignedTo": "u1", "contactId": "c1" })
+    }
+
+    fn note() -> Value {
+        json!({ "id": "n1", "body": "lorem ipsum", "userId": "u1", "dateAdded": "2021-07-08T12:02:11.285Z", "contactId": "c1", "title": "t", "color": "#FFAA00", "pinned": false })
+    }
+
+    /// `CreateContactSchema` example from the spec.
+    fn created_contact() -> Value {
+        json!({
+            "id": "seD4PfOuKoVMLkEZqohJ", "dateAdded": "2021-08-31T09:59:41.937Z",
+            "dateUpdated": "2021-08-31T09:59:41.937Z", "deleted": false,
+            "tags": ["nisi sint commodo amet", "consequat"], "type": "read",
+            "customFields": [{ "id": "MgobCB14YMVKuE4Ka8p1", "value": "name" }],
+            "locationId": "ve9EPM428h8vShlRW1KT", "firstName": "rubika",
+            "firstNameLowerCase": "rubika", "fullNameLowerCase": "rubika deo", "lastName": "Deo",
+            "lastNameLowerCase": "deo", "email": "rubika@deos.com", "emailLowerCase": "rubika@deos.com",
+            "bounceEmail": false, "unsubscribeEmail": false, "dnd": true,
+            "dndSettings": { "Call": { "status": "active", "message": "x", "code": "y" } },
+            "phone": "+18832327657", "address1": "3535 1st St N", "city": "ruDolomitebika",
+            "state": "AL", "country": "US", "postalCode": "35061", "website": "https://www.tesla.com",
+            "source": "public api", "companyName": "DGS VolMAX",
+            "dateOfBirth": "1990-09-25T00:00:00.000Z", "birthMonth": 8, "birthDay": 25,
+            "lastSessionActivityAt": "2021-07-16T11:39:30.564Z", "offers": [], "products": [],
+            "businessId": "641c094001436dbc2081e642", "assignedTo": "y0BeYjuRIlDwsDcOHOJo"
+        })
+    }
+
+    /// One valid body per envelope (the spec's examples).
+    fn examples() -> Vec<Value> {
+        vec![
+            json!({ "contact": created_contact() }),
+            json!({ "succeded": true, "contact": spec_contact() }),
+            json!({ "succeded": true }),
+            json!({ "new": true, "contact": spec_contact(), "traceId": "tr-1" }),
+            json!({ "task": task() }),
+            json!({ "tasks": [task(), task()] }),
+            json!({ "note": note() }),
+            json!({ "notes": [note()] }),
+            json!({ "events": [{ "id": "e1", "startTime": "2021-07-16 11:00:00" }] }),
+            json!({ "tags": ["minim", "velit magna"] }),
+            json!({ "contacts": [spec_contact()], "count": 1,
+                    "meta": { "total": 50, "startAfterId": "yd0jdjOavGk2o6Nh5Ndb", "startAfter": 1631087949919_u64,
+                              "nextPageUrl": "http://localhost:5058/contacts/?x", "currentPage": 2, "nextPage": 3, "prevPage": null } }),
+            json!({ "contacts": [{ "id": "s1", "searchAfter": [1, "s1"] }], "total": 1 }),
+            json!({ "contact": spec_contact() }),
+            json!({ "contact": null }),
+        ]
+    }
+
+    /// Runs every decoder on `body`; each must return (not panic). Returns
+    /// how many succeeded, for sanity checks.
+    fn decode_all(body: &[u8]) -> usize {
+        fn ok<T>(r: Result<T, Error>) -> usize {
+            match r {
+                Ok(_) => 1,
+                Err(Error::InvalidResponse { operation, message }) => {
+                    assert!(!operation.is_empty() && !message.is_empty());
+                    0
+                }
+                Err(other) => panic!("decoders only fail with InvalidResponse: {other:?}"),
+            }
+        }
+        ok(decode::<ContactEnvelope>("e", body))
+            + ok(decode::<UpdateContactEnvelope>("e", body))
+            + ok(decode::<DeletedEnvelope>("e", body))
+            + ok(decode::<UpsertOutcome>("e", body))
+            + ok(decode::<TaskEnvelope>("e", body))
+            + ok(decode::<TasksEnvelope>("e", body))
+            + ok(decode::<NoteEnvelope>("e", body))
+            + ok(decode::<NotesEnvelope>("e", body))
+            + ok(decode::<EventsEnvelope>("e", body))
+            + ok(decode::<TagsEnvelope>("e", body))
+            + ok(decode::<ContactsPage>("e", body))
+            + ok(decode::<SearchPage>("e", body))
+            + ok(decode_duplicate(body))
+    }
+
+    #[test]
+    fn examples_decode() {
+        for example in examples() {
+            let body = example.to_string();
+            assert!(decode_all(body.as_bytes()) >= 1, "{body}");
+        }
+        let created: ContactEnvelope = decode(
+            "create_contact",
+            json!({ "contact": created_contact() })
+                .to_string()
+                .as_bytes(),
+        )
+        .expect("create schema");
+        assert_eq!(created.contact.id, "seD4PfOuKoVMLkEZqohJ");
+        assert_eq!(created.contact.name, None);
+        assert_eq!(created.contact.extra["birthMonth"], json!(8));
+        assert_eq!(created.contact.extra["deleted"], json!(false));
+
+        let page: ContactsPage = decode("l", examples()[10].to_string().as_bytes()).expect("page");
+        let meta = page.meta.expect("meta");
+        assert_eq!(meta.start_after, Some(1631087949919));
+        assert_eq!(meta.start_after_id.as_deref(), Some("yd0jdjOavGk2o6Nh5Ndb"));
+        assert_eq!(page.count, Some(1));
+        // A malformed meta or count is dropped, not fatal.
+        let page: ContactsPage =
+            decode("l", br#"{"contacts":[],"count":"many","meta":[1]}"#).expect("lenient");
+        assert_eq!((page.count, page.meta), (None, None));
+
+        let up: UpdateContactEnvelope =
+            decode("u", br#"{"succeeded":"true","contact":{"id":"x"}}"#).expect("v3 spelling");
+        assert_eq!(up.succeded, Some(true));
+        let del: DeletedEnvelope = decode("d", br#"{"succeded":false}"#).expect("delete");
+        assert_eq!(del.succeded, Some(false));
+    }
+
+    #[test]
+    fn duplicate_shapes() {
+        let found = |body: &str| decode_duplicate(body.as_bytes()).map(|c| c.map(|c| c.id));
+        assert_eq!(
+            found(r#"{"contact":{"id":"c1"}}"#).ok(),
+            Some(Some("c1".into()))
+        );
+        assert_eq!(found(r#"{"contact":null}"#).ok(), Some(None));
+        assert_eq!(found(r#"{}"#).ok(), Some(None));
+        assert_eq!(
+            found(r#"{"contacts":[{"id":"c2"},{"id":"c3"}]}"#).ok(),
+            Some(Some("c2".into()))
+        );
+        assert_eq!(found(r#"{"contacts":[]}"#).ok(), Some(None));
+        assert_eq!(
+            found(r#"{"id":"c4","email":"a@b.co"}"#).ok(),
+            Some(Some("c4".into()))
+        );
+        for bad in [
+            r#"{"contact":{"email":"no id"}}"#,
+            r#"{"contact":"c1"}"#,
+            r#"[]"#,
+            "",
+            "nope",
+        ] {
+            assert!(
+                matches!(
+                    found(bad),
+                    Err(Error::InvalidResponse {
+                        operation: "find_duplicate",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "\\PC{0,12}".prop_map(Value::String),
+            prop_oneof![Just("id"), Just("c1"), Just("2021-07-08T02:30:00Z")]
+                .prop_map(|s| json!(s)),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            let key = prop_oneof![
+                Just("id".to_owned()),
+                Just("contact".to_owned()),
+                Just("contacts".to_owned()),
+                Just("task".to_owned()),
+                Just("tasks".to_owned()),
+                Just("note".to_owned()),
+                Just("notes".to_owned()),
+                Just("tags".to_owned()),
+                Just("events".to_owned()),
+                Just("succeded".to_owned()),
+                Just("new".to_owned()),
+                Just("count".to_owned()),
+                Just("total".to_owned()),
+                Just("meta".to_owned()),
+                Just("startAfter".to_owned()),
+                "[a-zA-Z]{1,8}",
+            ];
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec((key, inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_json_never_panics(v in arb_json()) {
+            decode_all(v.to_string().as_bytes());
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            decode_all(&bytes);
+        }
+
+        #[test]
+        fn truncated_examples_never_panic(which in 0usize..14, cut in 0.0f64..1.0) {
+            let body = examples()[which].to_string();
+            let at = ((body.len() as f64) * cut) as usize;
+            decode_all(&body.as_bytes()[..at]);
+        }
+
+        /// Replace one field (at any depth ≤ 2) of a valid example with
+        /// arbitrary JSON.
+        #[test]
+        fn wrong_typed_fields_never_panic(which in 0usize..14, pick in any::<prop::sample::Index>(), inner in any::<prop::sample::Index>(), v in arb_json()) {
+            let mut example = examples()[which].clone();
+            if let Value::Object(map) = &mut example {
+                let keys: Vec<String> = map.keys().cloned().collect();
+                let key = &keys[pick.index(keys.len())];
+                let slot = map.get_mut(key).expect("key exists");
+                match slot {
+                    Value::Object(nested) if !nested.is_empty() => {
+                        let nested_keys: Vec<String> = nested.keys().cloned().collect();
+                        let k = nested_keys[inner.index(nested_keys.len())].clone();
+                        nested.insert(k, v);
+                    }
+                    _ => *slot = v,
+                }
+            }
+            decode_all(example.to_string().as_bytes());
+        }
+    }
+}
