@@ -8,6 +8,20 @@ fn main() {
         "list_contact_tasks",
         "list_contact_notes",
         "list_contact_appointments",
+        "create_contact",
+        "update_contact",
+        "delete_contact",
+        "create_task",
+        "update_task",
+        "set_task_completed",
+        "delete_task",
+        "create_note",
+        "update_note",
+        "delete_note",
+        "add_tags",
+        "remove_tags",
+        "known_tags",
+        "list_business_contacts",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run the Tauri build script");

@@ -105,6 +105,64 @@ pub fn appointment(event: ghl::Appointment) -> ipc::Appointment {
     }
 }
 
+pub fn contact_summary_of(detail: ipc::ContactDetail) -> ipc::ContactSummary {
+    ipc::ContactSummary {
+        id: detail.id,
+        display_name: detail.display_name,
+        first_name: detail.first_name,
+        last_name: detail.last_name,
+        email: detail.email,
+        phone: detail.phone,
+        company_name: detail.company_name,
+        tags: detail.tags,
+        date_updated: detail.date_updated,
+    }
+}
+
+/// A new contact: blank fields are simply not sent.
+pub fn contact_input(form: ipc::ContactForm) -> ghl::ContactInput {
+    ghl::ContactInput {
+        first_name: non_blank(form.first_name),
+        last_name: non_blank(form.last_name),
+        email: non_blank(form.email),
+        phone: non_blank(form.phone),
+        company_name: non_blank(form.company_name),
+        address1: non_blank(form.address1),
+        city: non_blank(form.city),
+        state: non_blank(form.state),
+        postal_code: non_blank(form.postal_code),
+        country: non_blank(form.country),
+        website: non_blank(form.website),
+        source: non_blank(form.source),
+        ..ghl::ContactInput::default()
+    }
+}
+
+/// Changes to a contact: only the fields the form carries are sent.
+pub fn contact_update(form: ipc::ContactForm) -> ghl::ContactUpdate {
+    let mut extra = serde_json::Map::new();
+    // `companyName` is missing from the spec's UpdateContactDto but accepted by
+    // the live API (API-NOTES §3.2), so it travels as an extra key.
+    if let Some(company) = form.company_name {
+        extra.insert("companyName".into(), company.into());
+    }
+    ghl::ContactUpdate {
+        first_name: form.first_name,
+        last_name: form.last_name,
+        email: form.email,
+        phone: form.phone,
+        address1: form.address1,
+        city: form.city,
+        state: form.state,
+        postal_code: form.postal_code,
+        country: form.country,
+        website: form.website,
+        source: form.source,
+        extra,
+        ..ghl::ContactUpdate::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

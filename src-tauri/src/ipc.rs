@@ -2,7 +2,7 @@
 //! declarations in `ui/src/bindings.ts` are generated from these types (see the
 //! test at the bottom), so the two sides cannot drift apart.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -21,6 +21,8 @@ pub struct AppInfo {
     pub location_id: String,
     pub location_name: String,
     pub version: String,
+    /// False when the token may only read; the UI then disables editing and says why.
+    pub can_write: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -115,6 +117,44 @@ pub struct Appointment {
     pub notes: Option<String>,
 }
 
+/// A contact's editable fields. On create, absent fields are not sent; on update,
+/// absent fields are left as they are and an empty string clears the field.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactForm {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company_name: Option<String>,
+    pub address1: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub website: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskForm {
+    pub title: String,
+    pub body: Option<String>,
+    /// RFC 3339.
+    pub due_date: String,
+    pub completed: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteForm {
+    pub title: Option<String>,
+    pub body: String,
+    pub pinned: bool,
+    pub color: Option<String>,
+}
+
 /// What the UI branches on when a command fails; the message is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -155,6 +195,9 @@ pub fn typescript_bindings() -> String {
         Task::decl(&config),
         Note::decl(&config),
         Appointment::decl(&config),
+        ContactForm::decl(&config),
+        TaskForm::decl(&config),
+        NoteForm::decl(&config),
         ErrorCode::decl(&config),
         AppError::decl(&config),
     ];

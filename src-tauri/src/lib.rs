@@ -41,6 +41,20 @@ pub fn run() {
             commands::contacts::list_contact_tasks,
             commands::contacts::list_contact_notes,
             commands::contacts::list_contact_appointments,
+            commands::edits::create_contact,
+            commands::edits::update_contact,
+            commands::edits::delete_contact,
+            commands::edits::create_task,
+            commands::edits::update_task,
+            commands::edits::set_task_completed,
+            commands::edits::delete_task,
+            commands::edits::create_note,
+            commands::edits::update_note,
+            commands::edits::delete_note,
+            commands::edits::add_tags,
+            commands::edits::remove_tags,
+            commands::edits::known_tags,
+            commands::edits::list_business_contacts,
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window");

@@ -2,9 +2,12 @@
 
 use crate::convert;
 use crate::ipc::{
-    AppError, AppInfo, AppMode, Appointment, ContactDetail, ContactPage, ErrorCode, Note, Task,
+    AppError, AppInfo, AppMode, Appointment, ContactDetail, ContactForm, ContactPage, ErrorCode,
+    Note, NoteForm, Task, TaskForm,
 };
 use crate::launch::Launch;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 
 /// The most contacts one list page may hold; GHL's search caps `pageLimit` at 100.
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -12,6 +15,8 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 pub struct Connection {
     client: ghl::Client,
     info: AppInfo,
+    /// Every tag seen in this session, offered as completions when tagging.
+    known_tags: Mutex<BTreeSet<String>>,
     /// Kept alive for as long as the app runs in demo mode.
     _sandbox: Option<sandbox::Sandbox>,
 }
@@ -65,7 +70,9 @@ impl Connection {
                         location_id: sandbox.location_id().to_owned(),
                         location_name: sandbox.location_name().to_owned(),
                         version,
+                        can_write: true,
                     },
+                    known_tags: Mutex::default(),
                     client,
                     _sandbox: Some(sandbox),
                 })
@@ -84,7 +91,11 @@ impl Connection {
                         location_name: format!("Location {location_id}"),
                         location_id,
                         version,
+                        // A Private Integration Token's scopes can't be read back; a
+                        // refused write shows the API's own message instead.
+                        can_write: true,
                     },
+                    known_tags: Mutex::default(),
                     client,
                     _sandbox: None,
                 })
@@ -116,6 +127,7 @@ impl Connection {
             ..ghl::SearchRequest::default()
         };
         let page = self.client.search_contacts(&request).await?;
+        self.remember_tags(page.contacts.iter().flat_map(|c| c.tags.iter()));
         let next_cursor = request
             .next_page(&page)
             .and_then(|next| next.search_after)
@@ -133,7 +145,173 @@ impl Connection {
 
     pub async fn contact(&self, contact_id: &str) -> Result<ContactDetail, AppError> {
         let contact = self.client.get_contact(contact_id).await?;
+        self.remember_tags(contact.tags.iter());
         Ok(convert::contact_detail(contact))
+    }
+
+    fn remember_tags<'a>(&self, tags: impl Iterator<Item = &'a String>) {
+        if let Ok(mut known) = self.known_tags.lock() {
+            known.extend(tags.cloned());
+        }
+    }
+
+    pub fn known_tags(&self) -> Vec<String> {
+        self.known_tags
+            .lock()
+            .map(|known| known.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The contacts linked to one business (company), first 100.
+    pub async fn business_contacts(&self, business_id: &str) -> Result<ContactPage, AppError> {
+        let query = ghl::BusinessQuery {
+            limit: Some(MAX_PAGE_SIZE),
+            ..ghl::BusinessQuery::default()
+        };
+        let page = self
+            .client
+            .contacts_by_business(business_id, &query)
+            .await?;
+        let contacts: Vec<_> = page
+            .contacts
+            .into_iter()
+            .map(|contact| convert::contact_summary_of(convert::contact_detail(contact)))
+            .collect();
+        Ok(ContactPage {
+            total: page
+                .count
+                .and_then(|count| u32::try_from(count).ok())
+                .unwrap_or(contacts.len() as u32),
+            contacts,
+            next_cursor: None,
+        })
+    }
+
+    pub async fn create_contact(&self, form: ContactForm) -> Result<ContactDetail, AppError> {
+        let contact = self
+            .client
+            .create_contact(&convert::contact_input(form))
+            .await?;
+        Ok(convert::contact_detail(contact))
+    }
+
+    pub async fn update_contact(
+        &self,
+        contact_id: &str,
+        form: ContactForm,
+    ) -> Result<ContactDetail, AppError> {
+        let update = convert::contact_update(form);
+        let contact = self.client.update_contact(contact_id, &update).await?;
+        Ok(convert::contact_detail(contact))
+    }
+
+    pub async fn delete_contact(&self, contact_id: &str) -> Result<(), AppError> {
+        Ok(self.client.delete_contact(contact_id).await?)
+    }
+
+    pub async fn create_task(&self, contact_id: &str, form: TaskForm) -> Result<Task, AppError> {
+        let input = ghl::TaskInput {
+            title: form.title,
+            body: form.body.filter(|b| !b.trim().is_empty()),
+            due_date: form.due_date,
+            completed: form.completed,
+            assigned_to: None,
+        };
+        Ok(convert::task(
+            self.client.create_task(contact_id, &input).await?,
+        ))
+    }
+
+    pub async fn update_task(
+        &self,
+        contact_id: &str,
+        task_id: &str,
+        form: TaskForm,
+    ) -> Result<Task, AppError> {
+        let update = ghl::TaskUpdate {
+            title: Some(form.title),
+            body: Some(form.body.unwrap_or_default()),
+            due_date: Some(form.due_date),
+            completed: Some(form.completed),
+            ..ghl::TaskUpdate::default()
+        };
+        let task = self
+            .client
+            .update_task(contact_id, task_id, &update)
+            .await?;
+        Ok(convert::task(task))
+    }
+
+    pub async fn set_task_completed(
+        &self,
+        contact_id: &str,
+        task_id: &str,
+        completed: bool,
+    ) -> Result<Task, AppError> {
+        let task = self
+            .client
+            .set_task_completed(contact_id, task_id, completed)
+            .await?;
+        Ok(convert::task(task))
+    }
+
+    pub async fn delete_task(&self, contact_id: &str, task_id: &str) -> Result<(), AppError> {
+        Ok(self.client.delete_task(contact_id, task_id).await?)
+    }
+
+    pub async fn create_note(&self, contact_id: &str, form: NoteForm) -> Result<Note, AppError> {
+        let input = ghl::NoteInput {
+            body: form.body,
+            title: form.title.filter(|t| !t.trim().is_empty()),
+            color: form.color,
+            pinned: Some(form.pinned),
+            ..ghl::NoteInput::default()
+        };
+        Ok(convert::note(
+            self.client.create_note(contact_id, &input).await?,
+        ))
+    }
+
+    pub async fn update_note(
+        &self,
+        contact_id: &str,
+        note_id: &str,
+        form: NoteForm,
+    ) -> Result<Note, AppError> {
+        let update = ghl::NoteUpdate {
+            body: Some(form.body),
+            title: Some(form.title.unwrap_or_default()),
+            color: form.color,
+            pinned: Some(form.pinned),
+            ..ghl::NoteUpdate::default()
+        };
+        let note = self
+            .client
+            .update_note(contact_id, note_id, &update)
+            .await?;
+        Ok(convert::note(note))
+    }
+
+    pub async fn delete_note(&self, contact_id: &str, note_id: &str) -> Result<(), AppError> {
+        Ok(self.client.delete_note(contact_id, note_id).await?)
+    }
+
+    pub async fn add_tags(
+        &self,
+        contact_id: &str,
+        tags: Vec<String>,
+    ) -> Result<Vec<String>, AppError> {
+        let tags = self.client.add_tags(contact_id, &tags).await?;
+        self.remember_tags(tags.iter());
+        Ok(tags)
+    }
+
+    pub async fn remove_tags(
+        &self,
+        contact_id: &str,
+        tags: Vec<String>,
+    ) -> Result<Vec<String>, AppError> {
+        Ok(self.client.remove_tags(contact_id, &tags).await?)
     }
 
     pub async fn tasks(&self, contact_id: &str) -> Result<Vec<Task>, AppError> {

@@ -18,6 +18,10 @@ pub struct App {
     display: Option<Child>,
 }
 
+fn tracing_stale(css: &str, error: &fantoccini::error::CmdError) {
+    eprintln!("retrying a click on {css}: {error}");
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -102,6 +106,12 @@ fn ensure_display() -> (String, Option<Child>) {
 impl App {
     /// Starts the app with `args` and waits for its window's web view to load.
     pub async fn launch(args: &[&str]) -> App {
+        App::launch_with_env(args, &[]).await
+    }
+
+    /// Like `launch`, with extra environment variables for the app (they reach it
+    /// through tauri-driver and WebKitWebDriver, which pass their environment on).
+    pub async fn launch_with_env(args: &[&str], env: &[(&str, &str)]) -> App {
         let (display, display_child) = ensure_display();
         let port = free_port();
         let native_port = free_port();
@@ -113,6 +123,7 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -171,6 +182,39 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Clicks the first element matching `css` once it is there. React may
+    /// replace the element between finding and clicking it, so a stale element
+    /// is looked up again until the timeout.
+    pub async fn click(&self, css: &str) {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let element = self.wait_for(css).await;
+            match element.click().await {
+                Ok(()) => return,
+                Err(error) if Instant::now() < deadline => {
+                    tracing_stale(css, &error);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(error) => {
+                    self.screenshot("failure.png").await;
+                    panic!("could not click {css}: {error}");
+                }
+            }
+        }
+    }
+
+    /// Replaces the text of the input matching `css`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let input = self.wait_for(css).await;
+        // Select all and delete, as a person would: WebDriver's clear() changes the
+        // DOM value without the input events React's controlled inputs listen to.
+        input
+            .send_keys("\u{E009}a\u{E000}\u{E003}")
+            .await
+            .expect("clear the input");
+        input.send_keys(text).await.expect("type into the input");
     }
 
     pub async fn texts(&self, css: &str) -> Vec<String> {

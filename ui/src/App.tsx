@@ -3,6 +3,7 @@ import type { ContactSummary } from "./bindings";
 import { ContactsPane } from "./components/ContactsPane";
 import { ContactView } from "./components/ContactView";
 import { Header } from "./components/Header";
+import { ToastProvider } from "./components/Toasts";
 import { NowProvider } from "./hooks/now";
 
 type Props = {
@@ -19,15 +20,22 @@ export function App({ initialContactId = null }: Props) {
     setSummary(contact);
   }, []);
 
+  const deleted = useCallback((contactId: string) => {
+    setSelectedId((current) => (current === contactId ? null : current));
+    setSummary(null);
+  }, []);
+
   return (
     <NowProvider>
-      <div className="app">
-        <Header />
-        <main className="workspace">
-          <ContactsPane selectedId={selectedId} onOpen={open} />
-          <ContactView contactId={selectedId} summary={summary} />
-        </main>
-      </div>
+      <ToastProvider>
+        <div className="app">
+          <Header />
+          <main className="workspace">
+            <ContactsPane selectedId={selectedId} onOpen={open} />
+            <ContactView contactId={selectedId} summary={summary} onOpenContact={open} onDeleted={deleted} />
+          </main>
+        </div>
+      </ToastProvider>
     </NowProvider>
   );
 }

@@ -4,7 +4,21 @@ const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
 
 import {
+  addTags,
+  createContact,
+  createNote,
+  createTask,
+  deleteContact,
+  deleteNote,
+  deleteTask,
   getContact,
+  knownTags,
+  listBusinessContacts,
+  removeTags,
+  setTaskCompleted,
+  updateContact,
+  updateNote,
+  updateTask,
   isAppError,
   listContactAppointments,
   listContactNotes,
@@ -39,6 +53,56 @@ describe("commands", () => {
       ["list_contact_tasks", { contactId: "c1" }],
       ["list_contact_notes", { contactId: "c1" }],
       ["list_contact_appointments", { contactId: "c1" }],
+    ]);
+  });
+
+  it("call the write commands with camelCase arguments", async () => {
+    invoke.mockResolvedValue(null);
+    const contactForm = {
+      firstName: "Ann",
+      lastName: null,
+      email: null,
+      phone: "+13035550142",
+      companyName: null,
+      address1: null,
+      city: null,
+      state: null,
+      postalCode: null,
+      country: null,
+      website: null,
+      source: null,
+    };
+    const taskForm = { title: "Call", body: null, dueDate: "2026-03-05T16:00:00.000Z", completed: false };
+    const noteForm = { title: null, body: "Hi", pinned: true, color: null };
+    await createContact(contactForm);
+    await updateContact("c1", contactForm);
+    await deleteContact("c1");
+    await createTask("c1", taskForm);
+    await updateTask("c1", "t1", taskForm);
+    await setTaskCompleted("c1", "t1", true);
+    await deleteTask("c1", "t1");
+    await createNote("c1", noteForm);
+    await updateNote("c1", "n1", noteForm);
+    await deleteNote("c1", "n1");
+    await addTags("c1", ["vip"]);
+    await removeTags("c1", ["vip"]);
+    await knownTags();
+    await listBusinessContacts("b1");
+    expect(invoke.mock.calls).toEqual([
+      ["create_contact", { form: contactForm }],
+      ["update_contact", { contactId: "c1", form: contactForm }],
+      ["delete_contact", { contactId: "c1" }],
+      ["create_task", { contactId: "c1", form: taskForm }],
+      ["update_task", { contactId: "c1", taskId: "t1", form: taskForm }],
+      ["set_task_completed", { contactId: "c1", taskId: "t1", completed: true }],
+      ["delete_task", { contactId: "c1", taskId: "t1" }],
+      ["create_note", { contactId: "c1", form: noteForm }],
+      ["update_note", { contactId: "c1", noteId: "n1", form: noteForm }],
+      ["delete_note", { contactId: "c1", noteId: "n1" }],
+      ["add_tags", { contactId: "c1", tags: ["vip"] }],
+      ["remove_tags", { contactId: "c1", tags: ["vip"] }],
+      ["known_tags", {}],
+      ["list_business_contacts", { businessId: "b1" }],
     ]);
   });
 

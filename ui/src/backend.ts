@@ -7,10 +7,13 @@ import type {
   AppInfo,
   Appointment,
   ContactDetail,
+  ContactForm,
   ContactPage,
   ErrorCode,
   Note,
+  NoteForm,
   Task,
+  TaskForm,
 } from "./bindings";
 
 export type { AppError, ErrorCode } from "./bindings";
@@ -116,4 +119,69 @@ export function listContactNotes(contactId: string): Promise<Note[]> {
 
 export function listContactAppointments(contactId: string): Promise<Appointment[]> {
   return call<Appointment[]>("list_contact_appointments", { contactId });
+}
+
+// ---------- Changes ----------
+// Each resolves with what GoHighLevel has after the change, or rejects with an AppError
+// (`validation` names the field in `message`; `outcome_unknown` = may or may not have
+// happened).
+
+export function createContact(form: ContactForm): Promise<ContactDetail> {
+  return call<ContactDetail>("create_contact", { form });
+}
+
+/** Null fields are left as they are; "" clears a field. */
+export function updateContact(contactId: string, form: ContactForm): Promise<ContactDetail> {
+  return call<ContactDetail>("update_contact", { contactId, form });
+}
+
+export function deleteContact(contactId: string): Promise<null> {
+  return call<null>("delete_contact", { contactId });
+}
+
+export function createTask(contactId: string, form: TaskForm): Promise<Task> {
+  return call<Task>("create_task", { contactId, form });
+}
+
+export function updateTask(contactId: string, taskId: string, form: TaskForm): Promise<Task> {
+  return call<Task>("update_task", { contactId, taskId, form });
+}
+
+export function setTaskCompleted(contactId: string, taskId: string, completed: boolean): Promise<Task> {
+  return call<Task>("set_task_completed", { contactId, taskId, completed });
+}
+
+export function deleteTask(contactId: string, taskId: string): Promise<null> {
+  return call<null>("delete_task", { contactId, taskId });
+}
+
+export function createNote(contactId: string, form: NoteForm): Promise<Note> {
+  return call<Note>("create_note", { contactId, form });
+}
+
+export function updateNote(contactId: string, noteId: string, form: NoteForm): Promise<Note> {
+  return call<Note>("update_note", { contactId, noteId, form });
+}
+
+export function deleteNote(contactId: string, noteId: string): Promise<null> {
+  return call<null>("delete_note", { contactId, noteId });
+}
+
+/** Resolves with the contact's tags after the change. */
+export function addTags(contactId: string, tags: string[]): Promise<string[]> {
+  return call<string[]>("add_tags", { contactId, tags });
+}
+
+/** Resolves with the contact's tags after the change. */
+export function removeTags(contactId: string, tags: string[]): Promise<string[]> {
+  return call<string[]>("remove_tags", { contactId, tags });
+}
+
+/** Tags seen so far in this location, for autocomplete. */
+export function knownTags(): Promise<string[]> {
+  return call<string[]>("known_tags", {});
+}
+
+export function listBusinessContacts(businessId: string): Promise<ContactPage> {
+  return call<ContactPage>("list_business_contacts", { businessId });
 }

@@ -2,7 +2,11 @@
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p switchboard bindings
 
 export type AppMode = "demo" | "live";
-export type AppInfo = { mode: AppMode, locationId: string, locationName: string, version: string, };
+export type AppInfo = { mode: AppMode, locationId: string, locationName: string, version: string, 
+/**
+ * False when the token may only read; the UI then disables editing and says why.
+ */
+canWrite: boolean, };
 export type ContactSummary = { id: string, displayName: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null, companyName: string | null, tags: Array<string>, dateUpdated: string | null, };
 export type ContactPage = { contacts: Array<ContactSummary>, total: number, 
 /**
@@ -14,5 +18,12 @@ export type ContactDetail = { id: string, displayName: string, firstName: string
 export type Task = { id: string, title: string, body: string | null, dueDate: string | null, completed: boolean, assignedTo: string | null, };
 export type Note = { id: string, title: string | null, body: string, dateAdded: string | null, pinned: boolean, color: string | null, };
 export type Appointment = { id: string, title: string | null, status: string | null, startTime: string | null, endTime: string | null, address: string | null, notes: string | null, };
+export type ContactForm = { firstName: string | null, lastName: string | null, email: string | null, phone: string | null, companyName: string | null, address1: string | null, city: string | null, state: string | null, postalCode: string | null, country: string | null, website: string | null, source: string | null, };
+export type TaskForm = { title: string, body: string | null, 
+/**
+ * RFC 3339.
+ */
+dueDate: string, completed: boolean, };
+export type NoteForm = { title: string | null, body: string, pinned: boolean, color: string | null, };
 export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "api" | "internal";
 export type AppError = { code: ErrorCode, message: string, details: unknown, };

@@ -1,3 +1,4 @@
 //! Tauri commands: each one forwards to the core and returns `{ code, message, details }` on failure.
 
 pub mod contacts;
+pub mod edits;

@@ -1,19 +1,55 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import type { ContactDetail, ContactSummary } from "../bindings";
-import { useContact } from "../hooks/queries";
+import { useDeleteContact } from "../hooks/mutations";
+import { useContact, useWriteAccess } from "../hooks/queries";
 import { useNow } from "../hooks/now";
 import { formatBirthday, formatFullDateTime, formatLongDate, formatRelative } from "../lib/dates";
 import { addressLines, capitalise, formatPhone, nameOf } from "../lib/format";
+import { BusinessDialog } from "./BusinessDialog";
 import { Avatar, ErrorMessage, TagList } from "./common";
-import { BellOffIcon } from "./icons";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { ContactFormDialog } from "./ContactFormDialog";
+import { BellOffIcon, BuildingIcon, PencilIcon, TrashIcon } from "./icons";
+import { TagEditor } from "./TagEditor";
+import { useToast } from "./Toasts";
 
-type Props = { contactId: string; summary: ContactSummary | null };
+type Props = {
+  contactId: string;
+  summary: ContactSummary | null;
+  /** Open another contact (from the business view). */
+  onOpenContact: (contact: ContactSummary) => void;
+  /** The contact is gone: clear the selection. */
+  onDeleted: (contactId: string) => void;
+};
 
-export function ContactCard({ contactId, summary }: Props) {
+type Open = "edit" | "delete" | "business" | null;
+
+function searchBox(): HTMLElement | null {
+  return document.querySelector<HTMLElement>("[data-testid=contact-search]");
+}
+
+export function ContactCard({ contactId, summary, onOpenContact, onDeleted }: Props) {
   const contact = useContact(contactId);
   const detail = contact.data;
   // Until the full record arrives, show what the list already knows.
   const head = detail ?? summary;
+  const access = useWriteAccess();
+  const [open, setOpen] = useState<Open>(null);
+  const deletion = useDeleteContact(contactId);
+  const toast = useToast();
+  const name = head ? nameOf(head) : "this contact";
+  const company = head?.companyName?.trim();
+  const businessId = detail?.businessId ?? null;
+
+  const confirmDelete = () => {
+    deletion.mutate(undefined, {
+      onSuccess: () => {
+        setOpen(null);
+        toast.show({ tone: "success", title: `Deleted ${name}` });
+        onDeleted(contactId);
+      },
+    });
+  };
 
   return (
     <article className="card contact-card" aria-busy={contact.isPending} data-testid="contact-card">
@@ -22,7 +58,7 @@ export function ContactCard({ contactId, summary }: Props) {
         <div className="contact-head-text">
           {head ? (
             <h2 className="contact-name" data-testid="contact-name">
-              {nameOf(head)}
+              {name}
             </h2>
           ) : (
             <h2 className="contact-name">
@@ -30,9 +66,23 @@ export function ContactCard({ contactId, summary }: Props) {
               <span className="visually-hidden">Loading contact</span>
             </h2>
           )}
-          {head?.companyName || detail?.contactType ? (
+          {company || detail?.contactType ? (
             <p className="contact-sub">
-              {head?.companyName ? <span className="contact-company">{head.companyName}</span> : null}
+              {company && businessId ? (
+                <button
+                  type="button"
+                  className="link-button contact-company"
+                  data-testid="business-link"
+                  aria-haspopup="dialog"
+                  title={`Show everyone at ${company}`}
+                  onClick={() => setOpen("business")}
+                >
+                  <BuildingIcon size={14} />
+                  {company}
+                </button>
+              ) : company ? (
+                <span className="contact-company">{company}</span>
+              ) : null}
               {detail?.contactType ? (
                 <span className="chip chip-type" title="Contact type">
                   {capitalise(detail.contactType)}
@@ -40,14 +90,49 @@ export function ContactCard({ contactId, summary }: Props) {
               ) : null}
             </p>
           ) : null}
-          {head ? <TagList tags={head.tags} /> : null}
+          {detail ? (
+            <TagEditor contactId={contactId} tags={detail.tags} canWrite={access.canWrite} readOnlyReason={access.reason} />
+          ) : head ? (
+            <TagList tags={head.tags} />
+          ) : null}
         </div>
-        {detail?.dnd ? (
-          <span className="badge badge-dnd" data-testid="dnd-badge">
-            <BellOffIcon size={14} />
-            Do not disturb
-          </span>
-        ) : null}
+        <div className="contact-head-side">
+          <div className="card-actions">
+            <button
+              type="button"
+              className="button"
+              data-testid="edit-contact-button"
+              disabled={!detail || !access.canWrite}
+              title={access.reason}
+              aria-haspopup="dialog"
+              onClick={() => setOpen("edit")}
+            >
+              <PencilIcon size={14} />
+              Edit
+            </button>
+            <button
+              type="button"
+              className="button button-danger-quiet"
+              data-testid="delete-contact-button"
+              disabled={!detail || !access.canWrite}
+              title={access.reason}
+              aria-haspopup="dialog"
+              onClick={() => {
+                deletion.reset();
+                setOpen("delete");
+              }}
+            >
+              <TrashIcon size={14} />
+              Delete
+            </button>
+          </div>
+          {detail?.dnd ? (
+            <span className="badge badge-dnd" data-testid="dnd-badge">
+              <BellOffIcon size={14} />
+              Do not disturb
+            </span>
+          ) : null}
+        </div>
       </div>
 
       {contact.isPending ? (
@@ -70,6 +155,38 @@ export function ContactCard({ contactId, summary }: Props) {
       ) : (
         <ContactDetails detail={contact.data} />
       )}
+
+      {open === "edit" && detail ? (
+        <ContactFormDialog contact={detail} onClose={() => setOpen(null)} onSaved={() => setOpen(null)} />
+      ) : null}
+      {open === "delete" ? (
+        <ConfirmDialog
+          title="Delete contact"
+          confirmLabel="Delete contact"
+          onConfirm={confirmDelete}
+          onClose={() => setOpen(null)}
+          pending={deletion.isPending}
+          error={deletion.error}
+          action={`delete ${name}`}
+          fallbackFocus={searchBox}
+        >
+          <p>
+            Delete {name}? This removes the contact and its tasks and notes from GoHighLevel.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {open === "business" && businessId ? (
+        <BusinessDialog
+          businessId={businessId}
+          name={company ?? "Business"}
+          currentId={contactId}
+          onClose={() => setOpen(null)}
+          onOpen={(other) => {
+            setOpen(null);
+            if (other.id !== contactId) onOpenContact(other);
+          }}
+        />
+      ) : null}
     </article>
   );
 }
@@ -92,7 +209,6 @@ function ContactDetails({ detail }: { detail: ContactDetail }) {
   const phone = formatPhone(detail.phone);
   const address = addressLines(detail);
   const updatedAgo = formatRelative(detail.dateUpdated, now);
-  const customFields = detail.customFields.filter((field) => present(field.value));
 
   return (
     <>
@@ -142,18 +258,6 @@ function ContactDetails({ detail }: { detail: ContactDetail }) {
         </Field>
         {present(detail.timezone) ? <Field label="Time zone">{detail.timezone.replace(/_/g, " ")}</Field> : null}
       </dl>
-      {customFields.length > 0 ? (
-        <div className="custom-fields">
-          <h3 className="subheading">Custom fields</h3>
-          <dl className="details-grid" data-testid="custom-fields">
-            {customFields.map((field) => (
-              <Field key={field.id} label={field.id}>
-                <span className="preserve-lines">{field.value}</span>
-              </Field>
-            ))}
-          </dl>
-        </div>
-      ) : null}
     </>
   );
 }

@@ -67,6 +67,26 @@ export const ContactList = forwardRef<ContactListHandle, Props>(function Contact
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the search changes
   }, [listKey]);
 
+  // Bring the selected contact into view when it was chosen elsewhere (just created, or
+  // picked in the business view) as soon as its row is loaded; give up after a while.
+  const reveal = useRef<{ id: string; until: number } | null>(null);
+  useEffect(() => {
+    reveal.current = selectedId === null ? null : { id: selectedId, until: Date.now() + 5000 };
+  }, [selectedId]);
+  useEffect(() => {
+    const target = reveal.current;
+    if (target === null) return;
+    if (Date.now() > target.until) {
+      reveal.current = null;
+      return;
+    }
+    const index = contacts.findIndex((c) => c.id === target.id);
+    if (index >= 0) {
+      reveal.current = null;
+      virtualizer.scrollToIndex(index, { align: "auto" });
+    }
+  }, [selectedId, contacts, virtualizer]);
+
   const items = virtualizer.getVirtualItems();
   const lastVisible = items.length > 0 ? items[items.length - 1]!.index : -1;
 

@@ -10,9 +10,11 @@ type Props = {
   contactId: string | null;
   /** The row the user clicked, shown while the full record loads. */
   summary: ContactSummary | null;
+  onOpenContact: (contact: ContactSummary) => void;
+  onDeleted: (contactId: string) => void;
 };
 
-export function ContactView({ contactId, summary }: Props) {
+export function ContactView({ contactId, summary, onOpenContact, onDeleted }: Props) {
   const scrollRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -30,7 +32,12 @@ export function ContactView({ contactId, summary }: Props) {
         </div>
       ) : (
         <div className="view-content" key={contactId}>
-          <ContactCard contactId={contactId} summary={summary?.id === contactId ? summary : null} />
+          <ContactCard
+            contactId={contactId}
+            summary={summary?.id === contactId ? summary : null}
+            onOpenContact={onOpenContact}
+            onDeleted={onDeleted}
+          />
           <div className="view-sections">
             <TasksSection contactId={contactId} />
             <NotesSection contactId={contactId} />

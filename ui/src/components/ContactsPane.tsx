@@ -1,11 +1,13 @@
 import { useRef, useState } from "react";
 import type { ContactSummary } from "../bindings";
-import { useContactSearch } from "../hooks/queries";
+import { summaryOf } from "../hooks/mutations";
+import { useContactSearch, useWriteAccess } from "../hooks/queries";
 import { useDebouncedValue } from "../hooks/useDebouncedValue";
 import { formatContactCount } from "../lib/format";
 import { ContactList, type ContactListHandle } from "./ContactList";
 import { ErrorMessage, Skeleton, Spinner } from "./common";
-import { SearchIcon } from "./icons";
+import { ContactFormDialog } from "./ContactFormDialog";
+import { PlusIcon, SearchIcon } from "./icons";
 
 export const SEARCH_DEBOUNCE_MS = 200;
 
@@ -19,6 +21,8 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
   const query = useDebouncedValue(text.trim(), SEARCH_DEBOUNCE_MS);
   const search = useContactSearch(query);
   const listRef = useRef<ContactListHandle>(null);
+  const access = useWriteAccess();
+  const [creating, setCreating] = useState(false);
 
   const pages = search.data?.pages;
   const contacts = pages?.flatMap((page) => page.contacts) ?? [];
@@ -35,26 +39,51 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
       <h2 id="contacts-heading" className="visually-hidden">
         Contacts
       </h2>
-      <div className="search-box">
-        <SearchIcon className="search-icon" size={16} />
-        <input
-          type="search"
-          className="search-input"
-          aria-label="Search contacts"
-          data-testid="contact-search"
-          placeholder="Search name, email, phone, company…"
-          value={text}
-          autoComplete="off"
-          spellCheck={false}
-          onChange={(event) => setText(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === "ArrowDown" && contacts.length > 0) {
-              event.preventDefault();
-              listRef.current?.focus();
-            }
+      <div className="pane-toolbar">
+        <div className="search-box">
+          <SearchIcon className="search-icon" size={16} />
+          <input
+            type="search"
+            className="search-input"
+            aria-label="Search contacts"
+            data-testid="contact-search"
+            placeholder="Name, email, phone…"
+            title="Search by name, email, phone number or company"
+            value={text}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(event) => setText(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === "ArrowDown" && contacts.length > 0) {
+                event.preventDefault();
+                listRef.current?.focus();
+              }
+            }}
+          />
+        </div>
+        <button
+          type="button"
+          className="button button-primary new-contact"
+          data-testid="new-contact-button"
+          disabled={!access.canWrite}
+          title={access.reason ?? "Add a contact to GoHighLevel"}
+          aria-haspopup="dialog"
+          onClick={() => setCreating(true)}
+        >
+          <PlusIcon size={15} />
+          New contact
+        </button>
+      </div>
+      {creating ? (
+        <ContactFormDialog
+          contact={null}
+          onClose={() => setCreating(false)}
+          onSaved={(created) => {
+            setCreating(false);
+            onOpen(summaryOf(created));
           }}
         />
-      </div>
+      ) : null}
       <p className="count-line" data-testid="contact-count" aria-live="polite" aria-busy={searching}>
         {hasData ? (
           <span>{formatContactCount(total, shownQuery)}</span>

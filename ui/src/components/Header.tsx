@@ -1,5 +1,6 @@
 import { useAppInfo } from "../hooks/queries";
-import { SwitchboardMark } from "./icons";
+import { READ_ONLY_MESSAGE } from "../lib/errors";
+import { LockIcon, SwitchboardMark } from "./icons";
 
 export const DEMO_TOOLTIP = "Demo mode: sample data from the built-in sandbox";
 
@@ -30,6 +31,12 @@ export function Header() {
         )}
       </div>
       <div className="header-end">
+        {info.data?.canWrite === false ? (
+          <span className="badge badge-readonly" data-testid="read-only-badge" title={READ_ONLY_MESSAGE}>
+            <LockIcon size={12} />
+            Read-only
+          </span>
+        ) : null}
         {info.data?.mode === "demo" ? (
           <span className="badge badge-demo" data-testid="demo-badge" title={DEMO_TOOLTIP}>
             <span className="badge-dot" aria-hidden="true" />

@@ -1,11 +1,17 @@
-import type { CSSProperties } from "react";
+import { useEffect, useId, useRef, useState, type CSSProperties, type FormEvent } from "react";
 import type { Note } from "../bindings";
-import { useContactNotes } from "../hooks/queries";
+import { isTempId, mutationKeys, tempId, usePendingIds, useDeleteNote, useSaveNote } from "../hooks/mutations";
+import { useContactNotes, useWriteAccess, type WriteAccess } from "../hooks/queries";
 import { useNow } from "../hooks/now";
+import { useReturnFocus } from "../hooks/useReturnFocus";
+import { useSlow } from "../hooks/useSlow";
 import { formatFullDateTime, formatNoteDate } from "../lib/dates";
 import { orderNotes } from "../lib/ordering";
+import { Spinner } from "./common";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { InputField, SubmitButton, TextAreaField } from "./forms";
+import { PencilIcon, PinIcon, PlusIcon, TrashIcon } from "./icons";
 import { Section } from "./Section";
-import { PinIcon } from "./icons";
 
 const NOTE_ICON = (
   <svg className="icon" width={16} height={16} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
@@ -13,15 +19,6 @@ const NOTE_ICON = (
     <path d="M9 11h6M9 15h6" />
   </svg>
 );
-
-export function NotesSection({ contactId }: { contactId: string }) {
-  const query = useContactNotes(contactId);
-  return (
-    <Section name="notes" title="Notes" noun="notes" query={query} empty="No notes for this contact." icon={NOTE_ICON}>
-      {(notes) => <NoteList notes={notes} />}
-    </Section>
-  );
-}
 
 /** Only simple colour values are used as the note's accent. */
 export function safeColor(color: string | null): string | null {
@@ -32,41 +29,337 @@ export function safeColor(color: string | null): string | null {
   return null;
 }
 
-function NoteList({ notes }: { notes: Note[] }) {
+/** A short name for a note in labels: its title, else the start of its text. */
+function noteName(note: Note): string {
+  const title = note.title?.trim();
+  if (title) return title;
+  const body = note.body.trim().replace(/\s+/g, " ");
+  if (body === "") return "Empty note";
+  return body.length > 32 ? `${body.slice(0, 31)}…` : body;
+}
+
+type NoteValues = { title: string; body: string };
+
+export function NotesSection({ contactId }: { contactId: string }) {
+  const query = useContactNotes(contactId);
+  const access = useWriteAccess();
+  const [adding, setAdding] = useState(false);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<Note | null>(null);
+  const addRef = useRef<HTMLButtonElement>(null);
+  const save = useSaveNote(contactId);
+  const remove = useDeleteNote(contactId);
+  const addButton = () => addRef.current;
+
+  return (
+    <Section
+      name="notes"
+      title="Notes"
+      noun="notes"
+      query={query}
+      empty="No notes for this contact."
+      icon={NOTE_ICON}
+      actions={
+        <button
+          ref={addRef}
+          type="button"
+          className="button button-small"
+          data-testid="add-note-button"
+          disabled={!access.canWrite || query.data === undefined || adding}
+          title={access.reason}
+          aria-expanded={adding}
+          onClick={() => {
+            setEditingId(null);
+            setAdding(true);
+          }}
+        >
+          <PlusIcon size={14} />
+          Add note
+        </button>
+      }
+      before={
+        adding ? (
+          <NoteFormInline
+            initial={{ title: "", body: "" }}
+            submitLabel="Add note"
+            fallbackFocus={addButton}
+            onCancel={() => setAdding(false)}
+            onSubmit={(values) => {
+              setAdding(false);
+              save.mutate({
+                id: tempId("note"),
+                isNew: true,
+                previous: null,
+                form: { title: values.title.trim() || null, body: values.body.trim(), pinned: false, color: null },
+              });
+            }}
+          />
+        ) : null
+      }
+    >
+      {(notes) => (
+        <>
+          <NoteList
+            contactId={contactId}
+            notes={notes}
+            access={access}
+            editingId={editingId}
+            onEdit={(id) => {
+              setAdding(false);
+              setEditingId(id);
+            }}
+            onDoneEditing={() => setEditingId(null)}
+            onDelete={setConfirming}
+            fallbackFocus={addButton}
+          />
+          {confirming ? (
+            <ConfirmDialog
+              title="Delete note"
+              confirmLabel="Delete note"
+              onClose={() => setConfirming(null)}
+              fallbackFocus={addButton}
+              onConfirm={() => {
+                remove.mutate({ id: confirming.id, note: confirming });
+                setConfirming(null);
+              }}
+            >
+              <p>Delete the note “{noteName(confirming)}”? It is removed from GoHighLevel.</p>
+            </ConfirmDialog>
+          ) : null}
+        </>
+      )}
+    </Section>
+  );
+}
+
+type ListProps = {
+  contactId: string;
+  notes: Note[];
+  access: WriteAccess;
+  editingId: string | null;
+  onEdit: (id: string) => void;
+  onDoneEditing: () => void;
+  onDelete: (note: Note) => void;
+  fallbackFocus: () => HTMLElement | null;
+};
+
+function editButtonId(noteId: string): string {
+  return `note-edit-${noteId}`;
+}
+
+function NoteList({ contactId, notes, access, editingId, onEdit, onDoneEditing, onDelete, fallbackFocus }: ListProps) {
   const now = useNow();
+  const pending = usePendingIds(mutationKeys.notes(contactId));
+  const save = useSaveNote(contactId);
   return (
     <ul className="item-list">
-      {orderNotes(notes).map((note) => {
-        const color = safeColor(note.color);
-        const style = color ? ({ "--note-accent": color } as CSSProperties) : undefined;
-        const date = formatNoteDate(note.dateAdded, now);
-        let className = "note";
-        if (note.pinned) className += " is-pinned";
-        if (color) className += " has-accent";
-        return (
-          <li key={note.id} className={className} style={style} data-testid="note-item" data-note-id={note.id}>
-            <div className="note-head">
-              {note.pinned ? (
-                <span className="pin" data-testid="note-pinned">
-                  <PinIcon size={13} />
-                  Pinned
-                </span>
-              ) : null}
-              {note.title?.trim() ? <p className="note-title">{note.title.trim()}</p> : null}
-              {date ? (
-                <time
-                  className="note-date"
-                  dateTime={note.dateAdded ?? undefined}
-                  title={formatFullDateTime(note.dateAdded) ?? undefined}
-                >
-                  {date}
-                </time>
-              ) : null}
-            </div>
-            <p className="note-body preserve-lines">{note.body}</p>
+      {orderNotes(notes).map((note) =>
+        note.id === editingId ? (
+          <li key={note.id} className="note is-editing" data-testid="note-item" data-note-id={note.id}>
+            <NoteFormInline
+              initial={{ title: note.title ?? "", body: note.body }}
+              submitLabel="Save note"
+              fallbackFocus={() => document.getElementById(editButtonId(note.id)) ?? fallbackFocus()}
+              onCancel={onDoneEditing}
+              onSubmit={(values) => {
+                onDoneEditing();
+                save.mutate({
+                  id: note.id,
+                  isNew: false,
+                  previous: note,
+                  form: { title: values.title.trim() || null, body: values.body.trim(), pinned: note.pinned, color: note.color },
+                });
+              }}
+            />
           </li>
-        );
-      })}
+        ) : (
+          <NoteItem
+            key={note.id}
+            note={note}
+            now={now}
+            access={access}
+            pending={pending.has(note.id) || isTempId(note.id)}
+            onTogglePin={() =>
+              save.mutate({
+                id: note.id,
+                isNew: false,
+                previous: note,
+                what: note.pinned ? "unpin" : "pin",
+                form: { title: note.title, body: note.body, pinned: !note.pinned, color: note.color },
+              })
+            }
+            onEdit={() => onEdit(note.id)}
+            onDelete={() => onDelete(note)}
+          />
+        ),
+      )}
     </ul>
+  );
+}
+
+type ItemProps = {
+  note: Note;
+  now: Date;
+  access: WriteAccess;
+  pending: boolean;
+  onTogglePin: () => void;
+  onEdit: () => void;
+  onDelete: () => void;
+};
+
+function NoteItem({ note, now, access, pending, onTogglePin, onEdit, onDelete }: ItemProps) {
+  const slow = useSlow(pending);
+  const color = safeColor(note.color);
+  const style = color ? ({ "--note-accent": color } as CSSProperties) : undefined;
+  const date = formatNoteDate(note.dateAdded, now);
+  const name = noteName(note);
+  const locked = !access.canWrite || pending;
+  let className = "note";
+  if (note.pinned) className += " is-pinned";
+  if (color) className += " has-accent";
+  if (pending) className += " is-pending";
+  return (
+    <li className={className} style={style} data-testid="note-item" data-note-id={note.id} aria-busy={pending || undefined}>
+      <div className="note-head">
+        {note.pinned ? (
+          <span className="pin" data-testid="note-pinned">
+            <PinIcon size={13} />
+            Pinned
+          </span>
+        ) : null}
+        {note.title?.trim() ? <p className="note-title">{note.title.trim()}</p> : null}
+        {slow ? (
+          <span className="saving">
+            <Spinner size={12} /> Saving…
+          </span>
+        ) : null}
+        {date ? (
+          <time className="note-date" dateTime={note.dateAdded ?? undefined} title={formatFullDateTime(note.dateAdded) ?? undefined}>
+            {date}
+          </time>
+        ) : null}
+        <div className="item-actions">
+          <button
+            type="button"
+            className={note.pinned ? "icon-button is-on" : "icon-button"}
+            data-testid="note-pin"
+            aria-pressed={note.pinned}
+            aria-label={`Pin note '${name}'`}
+            title={access.reason ?? (note.pinned ? "Unpin" : "Pin to the top")}
+            disabled={locked}
+            onClick={onTogglePin}
+          >
+            <PinIcon size={15} />
+          </button>
+          <button
+            type="button"
+            id={editButtonId(note.id)}
+            className="icon-button"
+            aria-label={`Edit note '${name}'`}
+            title={access.reason ?? "Edit note"}
+            disabled={locked}
+            onClick={onEdit}
+          >
+            <PencilIcon size={15} />
+          </button>
+          <button
+            type="button"
+            className="icon-button icon-button-danger"
+            data-testid="note-delete"
+            aria-label={`Delete note '${name}'`}
+            title={access.reason ?? "Delete note"}
+            disabled={locked}
+            onClick={onDelete}
+          >
+            <TrashIcon size={15} />
+          </button>
+        </div>
+      </div>
+      <p className="note-body preserve-lines">{note.body}</p>
+    </li>
+  );
+}
+
+type FormProps = {
+  initial: NoteValues;
+  submitLabel: string;
+  onSubmit: (values: NoteValues) => void;
+  onCancel: () => void;
+  fallbackFocus: () => HTMLElement | null;
+};
+
+function NoteFormInline({ initial, submitLabel, onSubmit, onCancel, fallbackFocus }: FormProps) {
+  const [values, setValues] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
+  const id = useId();
+  useReturnFocus(fallbackFocus);
+  useEffect(() => {
+    // New note: start typing the text; editing: start at the top.
+    if (initial.body === "") bodyRef.current?.focus();
+    else titleRef.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (values.body.trim() === "") {
+      setError("Write something in the note.");
+      bodyRef.current?.focus();
+      return;
+    }
+    onSubmit(values);
+  };
+
+  return (
+    // Esc anywhere in the form cancels it (delegated from the inputs).
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
+    <form
+      className="inline-form"
+      data-testid="note-form"
+      aria-label={submitLabel === "Add note" ? "New note" : "Edit note"}
+      noValidate
+      onSubmit={submit}
+      onKeyDown={(event) => {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      <InputField
+        id={`${id}-title`}
+        name="title"
+        label="Title"
+        optional
+        value={values.title}
+        onChange={(title) => setValues((v) => ({ ...v, title }))}
+        inputRef={titleRef}
+        maxLength={200}
+      />
+      <TextAreaField
+        id={`${id}-body`}
+        name="body"
+        label="Note"
+        value={values.body}
+        onChange={(body) => {
+          setValues((v) => ({ ...v, body }));
+          if (error && body.trim() !== "") setError(null);
+        }}
+        error={error}
+        textAreaRef={bodyRef}
+        rows={4}
+        required
+      />
+      <div className="inline-form-actions">
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <SubmitButton pending={false} testId="note-form-submit">
+          {submitLabel}
+        </SubmitButton>
+      </div>
+    </form>
   );
 }

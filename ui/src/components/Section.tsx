@@ -11,11 +11,15 @@ type Props<T> = {
   query: UseQueryResult<T[]>;
   empty: string;
   icon: ReactNode;
+  /** Buttons at the right of the header ("Add task"). */
+  actions?: ReactNode;
+  /** Shown between the header and the items (an add form). */
+  before?: ReactNode;
   children: (items: T[]) => ReactNode;
 };
 
 /** A contact-view section that loads on its own: skeleton, error + Retry, empty, or items. */
-export function Section<T>({ name, title, noun, query, empty, icon, children }: Props<T>) {
+export function Section<T>({ name, title, noun, query, empty, icon, actions, before, children }: Props<T>) {
   const headingId = `${name}-heading`;
   const count = query.data?.length;
   return (
@@ -35,7 +39,9 @@ export function Section<T>({ name, title, noun, query, empty, icon, children }: 
             </span>
           ) : null}
         </h3>
+        {actions ? <div className="panel-actions">{actions}</div> : null}
       </header>
+      {before}
       {query.isPending ? (
         <Skeleton lines={2} label={`Loading ${noun}`} />
       ) : query.isError ? (
@@ -46,7 +52,7 @@ export function Section<T>({ name, title, noun, query, empty, icon, children }: 
           retrying={query.isFetching}
         />
       ) : query.data.length === 0 ? (
-        <EmptyState>{empty}</EmptyState>
+        before ? null : <EmptyState>{empty}</EmptyState>
       ) : (
         children(query.data)
       )}

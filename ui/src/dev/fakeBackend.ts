@@ -9,17 +9,27 @@
 //   ?fail=tasks,notes    make those commands reject (contacts, contact, tasks, notes,
 //                        appointments, info); add "once" (fail=tasks,once) to fail only
 //                        the first call of each, so Retry can be tried
+//                        writes: every change fails with a network error; forbidden:
+//                        every change is refused (403); unknown: every change has an
+//                        unknown outcome (its answer "never arrives")
 //   ?empty               no contacts at all
 //   ?mode=live           report live mode (no Demo badge)
+//   ?readonly            report a read-only token (canWrite: false)
+//
+// Changes (create/edit/delete contacts, tasks, notes, tags) are kept in memory until the
+// page reloads, and are checked roughly the way the Rust side checks them.
 import type {
   AppError,
   AppInfo,
   Appointment,
   ContactDetail,
+  ContactForm,
   ContactPage,
   ContactSummary,
   Note,
+  NoteForm,
   Task,
+  TaskForm,
 } from "../bindings";
 
 const params = new URLSearchParams(typeof window === "undefined" ? "" : window.location.search);
@@ -118,6 +128,201 @@ function findContact(id: string): FakeContact {
   return contact;
 }
 
+// ---------- In-memory changes ----------
+
+const details = new Map<string, ContactDetail>();
+const taskStore = new Map<string, Task[]>();
+const noteStore = new Map<string, Note[]>();
+/** Contacts created in this session (they start with no tasks, notes or appointments). */
+const created = new Set<string>();
+const knownTagSet = new Set<string>(TAGS);
+let idCounter = 0;
+
+function newId(prefix: string): string {
+  idCounter += 1;
+  return `${prefix}${Date.now().toString(36)}${idCounter}`;
+}
+
+function validation(messages: string[]): AppError {
+  return {
+    code: "validation",
+    message: `GoHighLevel rejected the request: ${messages.join("; ")}`,
+    details: { messages },
+  };
+}
+
+const E164 = /^\+[1-9]\d{7,14}$/;
+const EMAIL = /^[^\s@,;:<>()[\]\\"]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u;
+
+function checkContactForm(form: ContactForm, creating: boolean, selfId: string | null): void {
+  const problems: string[] = [];
+  const phone = form.phone?.trim();
+  const email = form.email?.trim();
+  if (phone && !E164.test(phone)) problems.push("phone: must be in E.164 format, like +13035550142");
+  if (email && !EMAIL.test(email)) problems.push("email: is not a valid email address");
+  if (email && allContacts().some((c) => c.id !== selfId && c.email?.toLowerCase() === email.toLowerCase())) {
+    problems.push("email: another contact in this location already has this email");
+  }
+  if (creating && ![form.firstName, form.lastName, form.email, form.phone].some((v) => v && v.trim() !== "")) {
+    problems.push("a contact needs at least a name, an email or a phone number");
+  }
+  if (problems.length > 0) throw validation(problems);
+}
+
+function displayNameOf(first: string | null, last: string | null): string {
+  return [first, last].filter((v) => v && v.trim() !== "").join(" ");
+}
+
+function sortContacts(): void {
+  allContacts().sort((a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id));
+}
+
+function summaryOfDetail(detail: ContactDetail, index: number): FakeContact {
+  const { id, displayName, firstName, lastName, email, phone, companyName, tags, dateUpdated } = detail;
+  return { index, id, displayName, firstName, lastName, email, phone, companyName, tags, dateUpdated };
+}
+
+function createContact(form: ContactForm): ContactDetail {
+  checkContactForm(form, true, null);
+  const clean = (v: string | null) => (v && v.trim() !== "" ? v.trim() : null);
+  const id = newId("new");
+  const now = new Date().toISOString();
+  const detail: ContactDetail = {
+    id,
+    displayName: displayNameOf(clean(form.firstName), clean(form.lastName)),
+    firstName: clean(form.firstName),
+    lastName: clean(form.lastName),
+    email: clean(form.email)?.toLowerCase() ?? null,
+    phone: clean(form.phone),
+    companyName: clean(form.companyName),
+    tags: [],
+    source: clean(form.source),
+    contactType: "lead",
+    address1: clean(form.address1),
+    city: clean(form.city),
+    state: clean(form.state),
+    postalCode: clean(form.postalCode),
+    country: clean(form.country),
+    website: clean(form.website),
+    timezone: null,
+    dateOfBirth: null,
+    dateAdded: now,
+    dateUpdated: now,
+    dnd: false,
+    businessId: businessIdOf(clean(form.companyName)),
+    customFields: [],
+  };
+  created.add(id);
+  details.set(id, detail);
+  allContacts().push(summaryOfDetail(detail, allContacts().length));
+  sortContacts();
+  return detail;
+}
+
+function updateContact(id: string, form: ContactForm): ContactDetail {
+  const current = getContact(id);
+  checkContactForm(form, false, id);
+  const next: ContactDetail = { ...current };
+  for (const [key, value] of Object.entries(form) as [keyof ContactForm, string | null][]) {
+    if (value === null || value === undefined) continue;
+    next[key] = value.trim() === "" ? null : value.trim();
+  }
+  next.displayName = displayNameOf(next.firstName, next.lastName);
+  next.businessId = businessIdOf(next.companyName);
+  next.dateUpdated = new Date().toISOString();
+  details.set(id, next);
+  const list = allContacts();
+  const at = list.findIndex((c) => c.id === id);
+  if (at >= 0) list[at] = summaryOfDetail(next, list[at]!.index);
+  sortContacts();
+  return next;
+}
+
+function deleteContact(id: string): null {
+  findContact(id);
+  const list = allContacts();
+  list.splice(
+    list.findIndex((c) => c.id === id),
+    1,
+  );
+  details.delete(id);
+  taskStore.delete(id);
+  noteStore.delete(id);
+  return null;
+}
+
+function setTags(id: string, change: (tags: string[]) => string[]): string[] {
+  const detail = getContact(id);
+  const tags = change([...detail.tags]);
+  details.set(id, { ...detail, tags, dateUpdated: new Date().toISOString() });
+  const summary = findContact(id);
+  summary.tags = tags;
+  return tags;
+}
+
+function checkTaskForm(form: TaskForm): void {
+  const problems: string[] = [];
+  if (form.title.trim() === "") problems.push("title: is required");
+  if (Number.isNaN(Date.parse(form.dueDate))) problems.push("dueDate: must be a date and time with a zone, like 2020-10-25T11:00:00Z");
+  if (problems.length > 0) throw validation(problems);
+}
+
+function taskOf(contactId: string, taskId: string): { list: Task[]; index: number } {
+  const list = (listTasks(contactId), taskStore.get(contactId)!);
+  const index = list.findIndex((t) => t.id === taskId);
+  if (index < 0) throw { code: "not_found", message: "GoHighLevel could not find that record: task not found", details: null } satisfies AppError;
+  return { list, index };
+}
+
+function noteOf(contactId: string, noteId: string): { list: Note[]; index: number } {
+  const list = (listNotes(contactId), noteStore.get(contactId)!);
+  const index = list.findIndex((n) => n.id === noteId);
+  if (index < 0) throw { code: "not_found", message: "GoHighLevel could not find that record: note not found", details: null } satisfies AppError;
+  return { list, index };
+}
+
+function checkNoteForm(form: NoteForm): void {
+  if (form.body.trim() === "") throw validation(["body: should not be empty"]);
+}
+
+function businessContacts(businessId: string): ContactPage {
+  const all = allContacts().filter((c) => businessIdOf(c.companyName) === businessId);
+  const contacts = all.slice(0, 100).map(({ index: _index, ...summary }) => summary);
+  return { contacts, total: all.length, nextCursor: null };
+}
+
+const WRITES = new Set([
+  "create_contact",
+  "update_contact",
+  "delete_contact",
+  "create_task",
+  "update_task",
+  "set_task_completed",
+  "delete_task",
+  "create_note",
+  "update_note",
+  "delete_note",
+  "add_tags",
+  "remove_tags",
+]);
+
+function maybeFailWrite(command: string): void {
+  if (!WRITES.has(command)) return;
+  if (params.has("readonly")) {
+    throw { code: "forbidden", message: "GoHighLevel refused access (the token may lack a permission): The token does not have access to this location.", details: null } satisfies AppError;
+  }
+  for (const [flag, error] of [
+    ["writes", { code: "network", message: "Could not reach GoHighLevel: connection reset", details: null }],
+    ["forbidden", { code: "forbidden", message: "GoHighLevel refused access (the token may lack a permission): The token is not authorized for this scope.", details: null }],
+    ["unknown", { code: "outcome_unknown", message: "GoHighLevel may or may not have completed the change (connection dropped); check before trying again", details: null }],
+  ] as const) {
+    if (!failing.has(flag)) continue;
+    if (failOnce && failedAlready.has(`${flag}:${command}`)) continue;
+    failedAlready.add(`${flag}:${command}`);
+    throw error satisfies AppError;
+  }
+}
+
 function matches(contact: FakeContact, q: string): boolean {
   const needle = q.toLowerCase();
   const digits = q.replace(/\D/g, "");
@@ -150,7 +355,20 @@ function at(days: number, hour: number, minute = 0): number {
   return d.getTime();
 }
 
+function businessIdOf(companyName: string | null): string | null {
+  const slug = (companyName ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return slug === "" ? null : `biz-${slug}`;
+}
+
 function getContact(id: string): ContactDetail {
+  const stored = details.get(id);
+  if (stored) return stored;
+  const detail = generatedContact(id);
+  details.set(id, detail);
+  return detail;
+}
+
+function generatedContact(id: string): ContactDetail {
   const c = findContact(id);
   const random = rng(hashString(id));
   const [city, zip] = pick(random, CITIES);
@@ -169,7 +387,7 @@ function getContact(id: string): ContactDetail {
     dateOfBirth: random() < 0.3 ? `19${Math.floor(random() * 40 + 55)}-0${Math.floor(random() * 9 + 1)}-1${Math.floor(random() * 9)}` : null,
     dateAdded: iso(Date.parse(c.dateUpdated ?? iso(NOW)) - Math.floor(random() * 900 * DAY)),
     dnd: random() < 0.12,
-    businessId: null,
+    businessId: businessIdOf(c.companyName),
     customFields:
       random() < 0.6
         ? [
@@ -207,6 +425,15 @@ function shuffled<T>(random: () => number, items: readonly T[]): T[] {
 
 function listTasks(id: string): Task[] {
   findContact(id);
+  let stored = taskStore.get(id);
+  if (!stored) {
+    stored = created.has(id) ? [] : generatedTasks(id);
+    taskStore.set(id, stored);
+  }
+  return stored.map((t) => ({ ...t }));
+}
+
+function generatedTasks(id: string): Task[] {
   const random = rng(hashString(id) ^ 0x1234);
   const count = Math.floor(random() * 7);
   return shuffled(random, TASK_PLAN)
@@ -234,6 +461,15 @@ const NOTE_BODIES = [
 
 function listNotes(id: string): Note[] {
   findContact(id);
+  let stored = noteStore.get(id);
+  if (!stored) {
+    stored = created.has(id) ? [] : generatedNotes(id);
+    noteStore.set(id, stored);
+  }
+  return stored.map((n) => ({ ...n }));
+}
+
+function generatedNotes(id: string): Note[] {
   const random = rng(hashString(id) ^ 0x5678);
   const count = Math.floor(random() * 5);
   return Array.from({ length: count }, (_, i) => ({
@@ -248,6 +484,7 @@ function listNotes(id: string): Note[] {
 
 function listAppointments(id: string): Appointment[] {
   findContact(id);
+  if (created.has(id)) return [];
   const random = rng(hashString(id) ^ 0x9abc);
   const count = Math.floor(random() * 5);
   const offsets = [3, 1, -6, -30, 10, -90, 0];
@@ -294,6 +531,7 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
           locationId: "loc_demo_7f3k",
           locationName: "Rocky Mountain Heating & Plumbing",
           version: "0.1.0",
+          canWrite: !params.has("readonly"),
         } satisfies AppInfo;
       case "list_contacts":
         maybeFail("contacts");
@@ -310,6 +548,82 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
       case "list_contact_appointments":
         maybeFail("appointments");
         return listAppointments(contactId);
+      case "known_tags":
+        return [...knownTagSet].sort();
+      case "list_business_contacts":
+        return businessContacts(String(args.businessId ?? ""));
+      default:
+        return write();
+    }
+  };
+  const write = (): unknown => {
+    maybeFailWrite(command);
+    const taskId = String(args.taskId ?? "");
+    const noteId = String(args.noteId ?? "");
+    switch (command) {
+      case "create_contact":
+        return createContact(args.form as ContactForm);
+      case "update_contact":
+        return updateContact(contactId, args.form as ContactForm);
+      case "delete_contact":
+        return deleteContact(contactId);
+      case "add_tags": {
+        const add = (args.tags as string[]).map((t) => t.trim().toLowerCase()).filter(Boolean);
+        add.forEach((t) => knownTagSet.add(t));
+        return setTags(contactId, (tags) => [...tags, ...add.filter((t) => !tags.includes(t))]);
+      }
+      case "remove_tags": {
+        const remove = new Set((args.tags as string[]).map((t) => t.trim().toLowerCase()));
+        return setTags(contactId, (tags) => tags.filter((t) => !remove.has(t.toLowerCase())));
+      }
+      case "create_task": {
+        const form = args.form as TaskForm;
+        checkTaskForm(form);
+        listTasks(contactId);
+        const task: Task = { id: newId("task-"), title: form.title.trim(), body: form.body?.trim() || null, dueDate: new Date(form.dueDate).toISOString(), completed: form.completed, assignedTo: null };
+        taskStore.get(contactId)!.push(task);
+        return { ...task };
+      }
+      case "update_task": {
+        const form = args.form as TaskForm;
+        checkTaskForm(form);
+        const { list, index } = taskOf(contactId, taskId);
+        const task: Task = { ...list[index]!, title: form.title.trim(), body: form.body?.trim() || null, dueDate: new Date(form.dueDate).toISOString(), completed: form.completed };
+        list[index] = task;
+        return { ...task };
+      }
+      case "set_task_completed": {
+        const { list, index } = taskOf(contactId, taskId);
+        const task: Task = { ...list[index]!, completed: Boolean(args.completed) };
+        list[index] = task;
+        return { ...task };
+      }
+      case "delete_task": {
+        const { list, index } = taskOf(contactId, taskId);
+        list.splice(index, 1);
+        return null;
+      }
+      case "create_note": {
+        const form = args.form as NoteForm;
+        checkNoteForm(form);
+        listNotes(contactId);
+        const note: Note = { id: newId("note-"), title: form.title?.trim() || null, body: form.body, dateAdded: new Date().toISOString(), pinned: form.pinned, color: form.color };
+        noteStore.get(contactId)!.push(note);
+        return { ...note };
+      }
+      case "update_note": {
+        const form = args.form as NoteForm;
+        checkNoteForm(form);
+        const { list, index } = noteOf(contactId, noteId);
+        const note: Note = { ...list[index]!, title: form.title?.trim() || null, body: form.body, pinned: form.pinned, color: form.color };
+        list[index] = note;
+        return { ...note };
+      }
+      case "delete_note": {
+        const { list, index } = noteOf(contactId, noteId);
+        list.splice(index, 1);
+        return null;
+      }
       default:
         throw `unknown command ${command}`;
     }

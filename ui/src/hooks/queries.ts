@@ -2,9 +2,12 @@
 // contact view loads, fails and retries on its own.
 import { keepPreviousData, useInfiniteQuery, useQuery, QueryClient } from "@tanstack/react-query";
 import type { ContactPage } from "../bindings";
+import { READ_ONLY_MESSAGE } from "../lib/errors";
 import {
   appInfo,
   getContact,
+  knownTags,
+  listBusinessContacts,
   listContactAppointments,
   listContactNotes,
   listContactTasks,
@@ -22,6 +25,12 @@ export const queryKeys = {
   tasks: (id: string) => ["contact", id, "tasks"] as const,
   notes: (id: string) => ["contact", id, "notes"] as const,
   appointments: (id: string) => ["contact", id, "appointments"] as const,
+  /** Prefix of every contact-list query (all searches). */
+  contactLists: ["contacts"] as const,
+  knownTags: ["known-tags"] as const,
+  /** Prefix of every business-contacts query. */
+  businesses: ["business"] as const,
+  business: (businessId: string) => ["business", businessId] as const,
 };
 
 /** Only failures that may go away by themselves are retried, once, before showing Retry. */
@@ -77,4 +86,30 @@ export function useContactNotes(id: string) {
 
 export function useContactAppointments(id: string) {
   return useQuery({ queryKey: queryKeys.appointments(id), queryFn: () => listContactAppointments(id) });
+}
+
+export type WriteAccess = {
+  /** Edit controls are enabled. */
+  canWrite: boolean;
+  /** Why they are not (for a tooltip), when the token is known to be read-only. */
+  reason: string | undefined;
+};
+
+/**
+ * Whether edits are allowed. Enabled once the app info says so; also when the info
+ * couldn't be loaded (GoHighLevel still refuses what the token may not do).
+ */
+export function useWriteAccess(): WriteAccess {
+  const info = useAppInfo();
+  if (info.data?.canWrite === false) return { canWrite: false, reason: READ_ONLY_MESSAGE };
+  return { canWrite: info.data?.canWrite === true || info.isError, reason: undefined };
+}
+
+/** Tags seen so far, for the tag autocomplete; loaded once the tag input is used. */
+export function useKnownTags(enabled: boolean) {
+  return useQuery({ queryKey: queryKeys.knownTags, queryFn: knownTags, enabled, staleTime: 30_000 });
+}
+
+export function useBusinessContacts(businessId: string) {
+  return useQuery({ queryKey: queryKeys.business(businessId), queryFn: () => listBusinessContacts(businessId) });
 }

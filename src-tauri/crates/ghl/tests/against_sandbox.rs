@@ -13,8 +13,7 @@ async fn start(contacts: usize) -> Sandbox {
     Sandbox::start(SandboxConfig {
         contacts,
         seed: 7,
-        port: 0,
-        anchor: None,
+        ..SandboxConfig::default()
     })
     .await
     .expect("sandbox starts")

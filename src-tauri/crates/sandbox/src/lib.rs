@@ -2,9 +2,21 @@
 //!
 //! [`Sandbox::start`] seeds a dataset and serves it on `127.0.0.1`; the app, the
 //! `ghl` client's tests and demos talk to it instead of the real API.
+//!
+//! Every contacts operation of `apps/contacts.json` the app uses is served
+//! ([`OPERATIONS`]), reads and writes, on a shared [`Dataset`] tests can inspect.
+//! Around the handlers: scoped tokens ([`Sandbox::issue_token`]), GHL's rate
+//! limits with their `X-RateLimit-*` headers ([`RateLimitConfig`]), fault
+//! injection ([`Sandbox::faults`]), counters ([`Sandbox::stats`]) and a request
+//! recorder for contract checks ([`Sandbox::record_requests`], and
+//! `spec::RequestChecker` with the `spec` feature).
 
 mod api;
+mod conn;
+mod faults;
+mod limits;
 pub mod model;
+mod observe;
 pub mod search;
 mod seed;
 mod seed_data;
@@ -21,12 +33,23 @@ use tokio::sync::{oneshot, RwLock};
 use tokio::task::JoinHandle;
 
 pub use api::error::ApiError;
-pub use api::API_VERSION;
+pub use api::{
+    Operation, API_VERSION, FULL_SCOPES, LIST_CONTACT_LIVE_KEYS, OPERATIONS, SCOPE_READ,
+    SCOPE_WRITE,
+};
+pub use faults::{FaultKind, Faults, FaultsHandle};
+pub use limits::RateLimitConfig;
 pub use model::{
     Appointment, AppointmentStatus, Attribution, Calendar, Contact, CustomFieldDef,
     CustomFieldValue, Dataset, Location, Note, Task, User,
 };
+pub use observe::{RecordedRequest, SandboxStats};
 pub use seed::seed;
+
+use api::Tokens;
+use conn::{ConnHandle, KillableListener};
+use limits::RateLimiter;
+use observe::Observer;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxConfig {
@@ -36,6 +59,9 @@ pub struct SandboxConfig {
     pub port: u16,
     /// Reference "now" for all seeded dates; `None` = the current time.
     pub anchor: Option<OffsetDateTime>,
+    /// The live API's limits by default; [`RateLimitConfig::unlimited`] for
+    /// tests that fire many requests.
+    pub rate_limit: RateLimitConfig,
 }
 
 impl SandboxConfig {
@@ -52,6 +78,7 @@ impl Default for SandboxConfig {
             seed: Self::DEFAULT_SEED,
             port: 0,
             anchor: None,
+            rate_limit: RateLimitConfig::default(),
         }
     }
 }
@@ -63,6 +90,10 @@ pub struct Sandbox {
     location_name: String,
     token: String,
     dataset: Arc<RwLock<Dataset>>,
+    tokens: Arc<Tokens>,
+    limiter: Arc<RateLimiter>,
+    faults: FaultsHandle,
+    observer: Arc<Observer>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
 }
@@ -83,22 +114,32 @@ impl Sandbox {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let anchor = config.anchor.unwrap_or_else(OffsetDateTime::now_utc);
+        let rate_limit = config.rate_limit;
         // Seeding 100k contacts is CPU work; keep it off the async worker threads.
         let dataset = tokio::task::spawn_blocking(move || seed(&config, anchor))
             .await
             .map_err(std::io::Error::other)?;
         let location_id = dataset.location.id.clone();
         let location_name = dataset.location.name.clone();
-        let token = format!("{:032x}", rand::random::<u128>());
+        let tokens = Arc::new(Tokens::default());
+        let token = tokens.issue(FULL_SCOPES);
         let dataset = Arc::new(RwLock::new(dataset));
+        let limiter = Arc::new(RateLimiter::new(rate_limit));
+        let faults = FaultsHandle::default();
+        let observer = Arc::new(Observer::default());
 
         let app = api::router(api::AppState {
             dataset: dataset.clone(),
-            token: Arc::from(token.as_str()),
+            location_id: Arc::from(location_id.as_str()),
+            tokens: tokens.clone(),
+            limiter: limiter.clone(),
+            faults: faults.clone(),
+            observer: observer.clone(),
         });
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            let result = axum::serve(listener, app)
+            let service = app.into_make_service_with_connect_info::<ConnHandle>();
+            let result = axum::serve(KillableListener(listener), service)
                 .with_graceful_shutdown(async {
                     // A dropped sender also means "stop".
                     let _ = rx.await;
@@ -114,6 +155,10 @@ impl Sandbox {
             location_name,
             token,
             dataset,
+            tokens,
+            limiter,
+            faults,
+            observer,
             shutdown: Some(tx),
             server: Some(server),
         })
@@ -132,13 +177,67 @@ impl Sandbox {
         &self.location_name
     }
 
-    /// Random per start; the only bearer token the server accepts.
+    /// Random per start, with every scope ([`FULL_SCOPES`]).
     pub fn access_token(&self) -> &str {
         &self.token
     }
 
+    /// Mints another token for the same location with only these scopes, e.g.
+    /// `&[SCOPE_READ]` for a read-only one. A write without `contacts.write`
+    /// answers 401 "The token is not authorized for this scope.".
+    pub fn issue_token(&self, scopes: &[&str]) -> String {
+        self.tokens.issue(scopes)
+    }
+
     pub fn dataset(&self) -> Arc<RwLock<Dataset>> {
         self.dataset.clone()
+    }
+
+    pub fn rate_limit(&self) -> RateLimitConfig {
+        self.limiter.config()
+    }
+
+    /// Changes the limits from the next request on; counts so far are kept.
+    pub fn set_rate_limit(&self, config: RateLimitConfig) {
+        self.limiter.set_config(config);
+    }
+
+    /// Forgets every rate-limit count (a fresh window and a fresh day).
+    pub fn reset_rate_limits(&self) {
+        self.limiter.reset();
+    }
+
+    /// Runtime control of fault injection (random faults, `fail_next`, …).
+    pub fn faults(&self) -> FaultsHandle {
+        self.faults.clone()
+    }
+
+    /// Shorthand for `faults().set(faults)`.
+    pub fn set_faults(&self, faults: Faults) {
+        self.faults.set(faults);
+    }
+
+    pub fn stats(&self) -> SandboxStats {
+        self.observer.snapshot()
+    }
+
+    pub fn reset_stats(&self) {
+        self.observer.reset();
+    }
+
+    /// Starts or stops recording requests (off by default).
+    pub fn record_requests(&self, on: bool) {
+        self.observer.set_recording(on);
+    }
+
+    /// Every request recorded so far, oldest first.
+    pub fn recorded_requests(&self) -> Vec<RecordedRequest> {
+        self.observer.recorded_requests()
+    }
+
+    /// The recorded requests, clearing the record.
+    pub fn take_recorded_requests(&self) -> Vec<RecordedRequest> {
+        self.observer.take_recorded()
     }
 
     /// Stops accepting connections and waits (up to 5 s) for in-flight requests.

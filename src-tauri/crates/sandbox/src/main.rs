@@ -2,8 +2,10 @@
 
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use clap::Parser;
-use sandbox::{Sandbox, SandboxConfig};
+use sandbox::{Faults, RateLimitConfig, Sandbox, SandboxConfig};
 
 #[derive(Debug, Parser)]
 #[command(about = "Local GoHighLevel API v2 emulator with deterministic seeded data")]
@@ -14,9 +16,25 @@ struct Args {
     /// Number of contacts to seed.
     #[arg(long, default_value_t = 5000)]
     contacts: usize,
-    /// Seed for the generated data; the same seed gives the same data.
+    /// Seed for the generated data (and the random faults); the same seed gives
+    /// the same data.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Requests allowed per rate-limit window (GHL: 100).
+    #[arg(long, default_value_t = 100)]
+    rate_limit_max: u32,
+    /// Length of the rate-limit window in milliseconds (GHL: 10000).
+    #[arg(long, default_value_t = 10_000)]
+    rate_limit_interval_ms: u64,
+    /// Requests allowed per UTC day (GHL: 200000).
+    #[arg(long, default_value_t = 200_000)]
+    rate_limit_daily: u64,
+    /// Extra latency added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Share of requests (0.0–1.0) answered with a 500, 502 or 503 instead.
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
 }
 
 #[tokio::main]
@@ -28,11 +46,25 @@ async fn main() -> ExitCode {
         )
         .init();
     let args = Args::parse();
+    if !(0.0..=1.0).contains(&args.error_rate) {
+        eprintln!("sandbox: --error-rate must be between 0 and 1");
+        return ExitCode::FAILURE;
+    }
+    if args.rate_limit_max == 0 || args.rate_limit_interval_ms == 0 || args.rate_limit_daily == 0 {
+        eprintln!("sandbox: rate limits must be positive");
+        return ExitCode::FAILURE;
+    }
+    let rate_limit = RateLimitConfig {
+        max_per_interval: args.rate_limit_max,
+        interval: Duration::from_millis(args.rate_limit_interval_ms),
+        daily: args.rate_limit_daily,
+    };
     let config = SandboxConfig {
         contacts: args.contacts,
         seed: args.seed,
         port: args.port,
         anchor: None,
+        rate_limit,
     };
     let sandbox = match Sandbox::start(config).await {
         Ok(s) => s,
@@ -49,7 +81,26 @@ async fn main() -> ExitCode {
         sandbox.location_name()
     );
     println!("  access token: {}", sandbox.access_token());
+    sandbox.set_faults(Faults {
+        latency: Duration::from_millis(args.latency_ms),
+        error_rate: args.error_rate,
+        seed: args.seed,
+        ..Faults::none()
+    });
     println!("  version:      {}", sandbox::API_VERSION);
+    println!(
+        "  rate limit:   {} per {} ms, {} per day",
+        rate_limit.max_per_interval,
+        rate_limit.interval.as_millis(),
+        rate_limit.daily
+    );
+    if args.latency_ms > 0 || args.error_rate > 0.0 {
+        println!(
+            "  faults:       +{} ms latency, {:.1}% errors",
+            args.latency_ms,
+            args.error_rate * 100.0
+        );
+    }
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("sandbox: cannot listen for Ctrl-C: {e}");

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
 use crate::search::SearchIndex;
+use crate::seed::Dice;
 
 /// The single sub-account (GHL "location") the sandbox serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,9 @@ pub struct Location {
     pub users: Vec<User>,
     pub calendars: Vec<Calendar>,
     pub custom_fields: Vec<CustomFieldDef>,
+    /// GHL's "Allow Duplicate Contact" setting. Off (the default), a create with
+    /// the email or phone of an existing contact is refused with a 400.
+    pub allow_duplicate_contacts: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,16 +179,24 @@ pub struct Appointment {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub location: Location,
-    /// Seeded in default search order (newest `date_added` first).
+    /// Seeded in default search order (newest `date_added` first); contacts
+    /// created through the API are appended.
     ///
-    /// After changing this vector (or any field that search looks at), call
-    /// [`Dataset::reindex`]: lookups and search use indexes built from it.
+    /// After changing this vector (or any field that search looks at) directly,
+    /// call [`Dataset::reindex`]: lookups and search use indexes built from it.
+    /// The write methods below keep the indexes right themselves.
     pub contacts: Vec<Contact>,
     pub(crate) tasks: HashMap<String, Vec<Task>>,
     pub(crate) notes: HashMap<String, Vec<Note>>,
     pub(crate) appointments: HashMap<String, Vec<Appointment>>,
     pub(crate) by_id: HashMap<String, usize>,
     pub(crate) search: SearchIndex,
+    /// Set by writes; the search index is rebuilt lazily, once per burst of
+    /// writes, by the next listing ([`Dataset::refresh_index`]).
+    pub(crate) search_stale: bool,
+    /// Ids for records created through the API (seeded from the location id, so
+    /// a replayed session creates the same ids).
+    pub(crate) ids: Dice,
 }
 
 impl Dataset {
@@ -195,6 +207,7 @@ impl Dataset {
         notes: HashMap<String, Vec<Note>>,
         appointments: HashMap<String, Vec<Appointment>>,
     ) -> Dataset {
+        let ids = Dice::new(fnv1a(location.id.as_bytes()), WRITE_ID_STREAM);
         let mut dataset = Dataset {
             location,
             contacts,
@@ -203,6 +216,8 @@ impl Dataset {
             appointments,
             by_id: HashMap::new(),
             search: SearchIndex::default(),
+            search_stale: false,
+            ids,
         };
         dataset.reindex();
         dataset
@@ -210,13 +225,31 @@ impl Dataset {
 
     /// Rebuilds the id lookup and the search orders from `contacts`.
     pub fn reindex(&mut self) {
+        self.rebuild_ids();
+        self.search = SearchIndex::build(&self.contacts);
+        self.search_stale = false;
+    }
+
+    fn rebuild_ids(&mut self) {
         self.by_id = self
             .contacts
             .iter()
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
-        self.search = SearchIndex::build(&self.contacts);
+    }
+
+    /// Whether writes happened since the search index was last built. Search
+    /// stays correct either way (it builds a throw-away index), just slower.
+    pub fn index_is_stale(&self) -> bool {
+        self.search_stale || !self.search.is_for(&self.contacts)
+    }
+
+    /// Rebuilds the search index if writes made it stale.
+    pub fn refresh_index(&mut self) {
+        if self.index_is_stale() {
+            self.reindex();
+        }
     }
 
     pub fn contact(&self, id: &str) -> Option<&Contact> {
@@ -235,7 +268,6 @@ impl Dataset {
         self.appointments.get(contact_id).map_or(&[], Vec::as_slice)
     }
 
-    /// Mutable access for the write endpoints (a later issue).
     pub fn tasks_of_mut(&mut self, contact_id: &str) -> &mut Vec<Task> {
         self.tasks.entry(contact_id.to_owned()).or_default()
     }
@@ -246,5 +278,73 @@ impl Dataset {
 
     pub fn appointments_of_mut(&mut self, contact_id: &str) -> &mut Vec<Appointment> {
         self.appointments.entry(contact_id.to_owned()).or_default()
+    }
+}
+
+/// Keeps API-created ids apart from every seeded stream.
+const WRITE_ID_STREAM: u64 = 1 << 50;
+
+/// FNV-1a, to turn the location id into a seed without pulling in a hasher
+/// whose output may change between Rust versions.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The writes of the API. Each keeps `by_id` right at once and marks the search
+/// index stale; none of them touches `date_updated` (the handlers do).
+impl Dataset {
+    /// A fresh 20-character id (119 random bits: tasks and notes cannot collide
+    /// in practice; contacts are checked anyway, their ids key the maps).
+    pub fn new_id(&mut self) -> String {
+        loop {
+            let id = self.ids.id();
+            if !self.by_id.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// Mutable access to one contact; marks the search index stale.
+    pub fn contact_mut(&mut self, id: &str) -> Option<&mut Contact> {
+        let &pos = self.by_id.get(id)?;
+        self.search_stale = true;
+        self.contacts.get_mut(pos)
+    }
+
+    /// Appends a contact (its id must be new).
+    pub fn insert_contact(&mut self, contact: Contact) {
+        self.by_id.insert(contact.id.clone(), self.contacts.len());
+        self.contacts.push(contact);
+        self.search_stale = true;
+    }
+
+    /// Removes a contact with its tasks, notes and appointments.
+    pub fn remove_contact(&mut self, id: &str) -> Option<Contact> {
+        let pos = *self.by_id.get(id)?;
+        let contact = self.contacts.remove(pos);
+        self.tasks.remove(id);
+        self.notes.remove(id);
+        self.appointments.remove(id);
+        self.rebuild_ids();
+        self.search_stale = true;
+        Some(contact)
+    }
+
+    /// The first contact (in `contacts` order) with this email, ignoring case.
+    pub fn find_by_email(&self, email: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| {
+            c.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(email))
+        })
+    }
+
+    /// The first contact with exactly this (E.164) phone.
+    pub fn find_by_phone(&self, phone: &str) -> Option<&Contact> {
+        self.contacts
+            .iter()
+            .find(|c| c.phone.as_deref() == Some(phone))
     }
 }

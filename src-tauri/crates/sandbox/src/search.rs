@@ -187,6 +187,9 @@ pub struct SearchPage<'d> {
     pub hits: Vec<SearchHit<'d>>,
     /// All matches of query + filters, independent of paging.
     pub total: usize,
+    /// Matches that come before the first hit (before the cursor, or on earlier
+    /// pages): the page's offset within `total`.
+    pub skipped: usize,
 }
 
 /// Ends every field in a [`TextArena`]; queries never contain it, so a match never
@@ -336,7 +339,7 @@ impl SearchIndex {
         index
     }
 
-    fn is_for(&self, contacts: &[Contact]) -> bool {
+    pub(crate) fn is_for(&self, contacts: &[Contact]) -> bool {
         self.keys.len() == contacts.len()
     }
 
@@ -503,7 +506,7 @@ impl Dataset {
         let contacts = &self.contacts;
         // Someone changed `contacts` without `reindex()`: stay correct, just slower.
         let rebuilt;
-        let index = if self.search.is_for(contacts) {
+        let index = if !self.index_is_stale() {
             &self.search
         } else {
             rebuilt = SearchIndex::build(contacts);
@@ -555,12 +558,14 @@ impl Dataset {
             return SearchPage {
                 hits: (from..to).map(|i| hit(at(i))).collect(),
                 total: n,
+                skipped: from,
             };
         }
 
         // One pass: count every match for `total`, keep the page's slice.
         let mut hits = Vec::with_capacity(req.limit.min(MAX_PAGE_LIMIT));
         let mut total = 0usize;
+        let mut before_begin = 0usize;
         let mut after_begin = 0usize;
         for i in 0..n {
             let pos = at(i);
@@ -568,14 +573,20 @@ impl Dataset {
                 continue;
             }
             total += 1;
-            if i >= begin {
+            if i < begin {
+                before_begin += 1;
+            } else {
                 if after_begin >= skip && hits.len() < req.limit {
                     hits.push(hit(pos));
                 }
                 after_begin += 1;
             }
         }
-        SearchPage { hits, total }
+        SearchPage {
+            hits,
+            total,
+            skipped: before_begin + skip.min(after_begin),
+        }
     }
 }
 

@@ -32,6 +32,7 @@ const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 /// Seeded dice on top of ChaCha8. Plain modulo arithmetic on `next_u64` instead of
 /// `rand`'s generic samplers: the bias is irrelevant here, and it keeps seeding
 /// 100k contacts fast even in unoptimised test builds.
+#[derive(Debug, Clone)]
 pub(crate) struct Dice(ChaCha8Rng);
 
 impl Dice {
@@ -218,6 +219,7 @@ fn location(seed: u64) -> Location {
         users,
         calendars,
         custom_fields,
+        allow_duplicate_contacts: false,
     }
 }
 

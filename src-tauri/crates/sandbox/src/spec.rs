@@ -11,11 +11,14 @@
 //! Used by the sandbox's contract tests to check responses, and meant for checking
 //! requests made by the `ghl` client too.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
+
+use crate::RecordedRequest;
 
 const LOCAL_PREFIX: &str = "#/components/schemas/";
 const JSON_TYPES: [&str; 7] = [
@@ -91,6 +94,53 @@ pub const SEARCH_CONTACT_DRIFT: &[Drift] = &[
                  as the schema's own example [1234, \"102goXVW3lIExEQPOnd3\"] shows; \
                  its items say string",
     },
+];
+
+/// Write bodies whose declared types contradict their own examples and
+/// descriptions: apply before checking requests a client sent.
+pub const WRITE_BODY_DRIFT: &[Drift] = &[
+    Drift {
+        schema: "CreateContactDto",
+        pointer: "/properties/dateOfBirth",
+        replacement: r#"{"type": ["string", "null"]}"#,
+        reason: "declared object, but described (and sent) as a date string like 1990-09-25",
+    },
+    Drift {
+        schema: "UpsertContactDto",
+        pointer: "/properties/dateOfBirth",
+        replacement: r#"{"type": ["string", "null"]}"#,
+        reason: "declared object, but described (and sent) as a date string like 1990-09-25",
+    },
+    Drift {
+        schema: "UpdateContactDto",
+        pointer: "/properties/dateOfBirth",
+        replacement: r#"{"type": ["string", "null"]}"#,
+        reason: "declared object, but described (and sent) as a date string like 1990-09-25",
+    },
+    Drift {
+        schema: "NumericField",
+        pointer: "/properties/field_value",
+        replacement: r#"{"type": "number"}"#,
+        reason: "declared object; its example is the number 100",
+    },
+    Drift {
+        schema: "MonetoryField",
+        pointer: "/properties/field_value",
+        replacement: r#"{"type": "number"}"#,
+        reason: "declared object; its example is the number 100.5",
+    },
+];
+
+/// Body keys the live API accepts although the spec's DTO does not declare them
+/// (highlevel-api-docs#314): `(method, path, key)`. [`RequestChecker`] does not
+/// report them.
+pub const LIVE_BODY_KEYS: &[(&str, &str, &str)] = &[
+    ("PUT", "/contacts/{contactId}", "companyName"),
+    ("PUT", "/contacts/{contactId}", "type"),
+    ("PUT", "/contacts/{contactId}", "keyword"),
+    ("PUT", "/contacts/{contactId}", "ssn"),
+    ("POST", "/contacts/", "type"),
+    ("POST", "/contacts/upsert", "type"),
 ];
 
 /// One loaded spec file with its referenced files' schemas merged in.
@@ -489,6 +539,49 @@ impl Spec {
         self.validator(&name, schema)
     }
 
+    /// The spec path `path` (as sent, e.g. `/contacts/abc/notes/x`) stands for
+    /// under `method`: `{param}` segments match any non-empty segment, literal
+    /// segments win over parameters (`/contacts/search` is not a contact id), and
+    /// a trailing slash does not matter.
+    pub fn match_path(&self, method: &str, path: &str) -> Option<String> {
+        let method = method.to_ascii_lowercase();
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        let paths = self.doc.get("paths")?.as_object()?;
+        paths
+            .iter()
+            .filter(|(_, item)| item.get(&method).is_some())
+            .filter_map(|(template, _)| {
+                let parts: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+                if parts.len() != segments.len() {
+                    return None;
+                }
+                let mut literal = 0;
+                for (t, s) in parts.iter().zip(&segments) {
+                    if t.starts_with('{') && t.ends_with('}') {
+                        if s.is_empty() {
+                            return None;
+                        }
+                    } else if t == s {
+                        literal += 1;
+                    } else {
+                        return None;
+                    }
+                }
+                Some((literal, template))
+            })
+            .max_by_key(|(literal, _)| *literal)
+            .map(|(_, template)| template.clone())
+    }
+
+    /// Checks requests (as [`crate::Sandbox::recorded_requests`] records them)
+    /// against this spec; compiles each body schema once.
+    pub fn request_checker(&self) -> RequestChecker<'_> {
+        RequestChecker {
+            spec: self,
+            validators: Mutex::new(HashMap::new()),
+        }
+    }
+
     /// Replaces a sub-schema of a component, for documented live-API drift.
     pub fn apply_drift(&mut self, drifts: &[Drift]) -> Result<(), SpecError> {
         for d in drifts {
@@ -543,6 +636,162 @@ impl Spec {
             Ok(())
         } else {
             Err(SpecError::Unsound(problems))
+        }
+    }
+}
+
+/// Contract checks for requests a client sent: see [`RequestChecker::check`].
+pub struct RequestChecker<'s> {
+    spec: &'s Spec,
+    validators: Mutex<HashMap<(String, String), Option<SchemaValidator>>>,
+}
+
+impl fmt::Debug for RequestChecker<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestChecker")
+            .field("spec", &self.spec.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The name of a parameter declared `in` this place (`header`, `query`).
+fn named<'v>(param: &'v Value, place: &str) -> Option<&'v str> {
+    if param.get("in").and_then(Value::as_str) == Some(place) {
+        param.get("name").and_then(Value::as_str)
+    } else {
+        None
+    }
+}
+
+fn schema_type(param: &Value) -> Option<&str> {
+    param.pointer("/schema/type").and_then(Value::as_str)
+}
+
+impl RequestChecker<'_> {
+    /// Every way `request` breaks the spec: the operation exists; required
+    /// header (`Version`, with its enum) and query parameters are present, no
+    /// query parameter is unknown and numeric ones parse; a bearer token is sent
+    /// where the operation has `security`; the JSON body is there when required,
+    /// sent as `application/json`, valid against the request schema and without
+    /// keys the DTO lacks (the live API rejects them; [`LIVE_BODY_KEYS`] aside);
+    /// no body where the operation takes none.
+    pub fn check(&self, request: &RecordedRequest) -> Result<(), Vec<String>> {
+        let what = format!("{} {}", request.method, request.path);
+        let Some(template) = self.spec.match_path(&request.method, &request.path) else {
+            return Err(vec![format!("{what}: no such operation in the spec")]);
+        };
+        let method = request.method.to_ascii_lowercase();
+        let Ok(op) = self.spec.operation(&method, &template) else {
+            return Err(vec![format!("{what}: no such operation in the spec")]);
+        };
+        let mut problems = Vec::new();
+        let params: Vec<&Value> = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map(|p| p.iter().collect())
+            .unwrap_or_default();
+        for p in &params {
+            let required = p.get("required") == Some(&Value::Bool(true));
+            if let Some(name) = named(p, "header") {
+                match request.header(name) {
+                    None if required => {
+                        problems.push(format!("{what}: missing header {name}"));
+                    }
+                    Some(v) => {
+                        let allowed = p.pointer("/schema/enum").and_then(Value::as_array);
+                        if allowed.is_some_and(|a| !a.contains(&Value::from(v))) {
+                            problems.push(format!("{what}: header {name}: {v} is not allowed"));
+                        }
+                    }
+                    None => {}
+                }
+            }
+            if let Some(name) = named(p, "query") {
+                match request.query_value(name) {
+                    None | Some("") if required => {
+                        problems.push(format!("{what}: missing query parameter {name}"));
+                    }
+                    Some(v)
+                        if matches!(schema_type(p), Some("number" | "integer"))
+                            && v.parse::<f64>().is_err() =>
+                    {
+                        problems.push(format!("{what}: query {name}={v} is not a number"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (key, _) in &request.query {
+            if !params
+                .iter()
+                .any(|p| named(p, "query") == Some(key.as_str()))
+            {
+                problems.push(format!("{what}: unknown query parameter {key}"));
+            }
+        }
+        let secured = op
+            .get("security")
+            .and_then(Value::as_array)
+            .is_some_and(|s| !s.is_empty());
+        if secured
+            && !request
+                .header("authorization")
+                .is_some_and(|a| a.to_ascii_lowercase().starts_with("bearer "))
+        {
+            problems.push(format!("{what}: no bearer token"));
+        }
+        let body_schema = op.get("requestBody");
+        match (body_schema, &request.body, &request.body_text) {
+            (_, _, Some(_)) => problems.push(format!("{what}: the body is not JSON")),
+            (None, Some(_), _) => problems.push(format!("{what}: the operation takes no body")),
+            (Some(rb), None, None) => {
+                if rb.get("required") == Some(&Value::Bool(true)) {
+                    problems.push(format!("{what}: missing the required JSON body"));
+                }
+            }
+            (Some(_), Some(body), _) => {
+                if !request
+                    .header("content-type")
+                    .is_some_and(|c| c.starts_with("application/json"))
+                {
+                    problems.push(format!("{what}: the body is not sent as application/json"));
+                }
+                self.check_body(&method, &template, body, &what, &mut problems);
+            }
+            (None, None, None) => {}
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn check_body(
+        &self,
+        method: &str,
+        template: &str,
+        body: &Value,
+        what: &str,
+        problems: &mut Vec<String>,
+    ) {
+        let mut cache = self.validators.lock().unwrap_or_else(|e| e.into_inner());
+        let validator = cache
+            .entry((method.to_owned(), template.to_owned()))
+            .or_insert_with(|| self.spec.request_validator(method, template).ok());
+        let Some(v) = validator else {
+            return;
+        };
+        if let Err(errors) = v.validate(body) {
+            problems.extend(errors.into_iter().map(|e| format!("{what}: body {e}")));
+        }
+        for key in v.undeclared_keys(body) {
+            let live = LIVE_BODY_KEYS.iter().any(|(m, p, k)| {
+                m.eq_ignore_ascii_case(method) && *p == template && key == format!("/{k}")
+            });
+            if !live {
+                problems.push(format!("{what}: body key {key} is not in the DTO"));
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Error bodies in the shapes of GHL's shared DTOs (`common/common-schemas.json`).
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -24,13 +25,34 @@ pub enum ApiError {
     /// 422 `UnprocessableDTO` (`message` is an array).
     #[error("422 {0:?}")]
     Unprocessable(Vec<String>),
+    /// 400 for a create (or an update) that would duplicate another contact's
+    /// email or phone while the location disallows duplicates. The live API adds
+    /// `meta` to the `BadRequestDTO` keys.
+    #[error("400 duplicate of {contact_id} by {matching_field}")]
+    Duplicate {
+        contact_id: String,
+        contact_name: String,
+        /// `email` or `phone`.
+        matching_field: &'static str,
+    },
+    /// 429 with `Retry-After` in whole seconds (rounded up). No schema anywhere;
+    /// `{ statusCode, message }` like the other NestJS errors.
+    #[error("429 retry after {retry_after_secs}s")]
+    TooManyRequests { retry_after_secs: u64 },
 }
 
 pub const INVALID_TOKEN: &str = "Invalid token: access token is invalid";
 pub const CONTACT_NOT_FOUND: &str = "Contact not found";
+pub const TASK_NOT_FOUND: &str = "Task not found";
+pub const NOTE_NOT_FOUND: &str = "Note not found";
+/// The live API's answer to a token without the operation's scope.
+pub const SCOPE_NOT_AUTHORIZED: &str = "The token is not authorized for this scope.";
+pub const DUPLICATE_CONTACT: &str = "This location does not allow duplicated contacts.";
+pub const WRONG_LOCATION: &str = "The token does not have access to this location.";
+pub const TOO_MANY_REQUESTS: &str = "Too many requests";
 
 /// A random id in UUID layout, like the `traceId` GHL puts on errors.
-fn trace_id() -> String {
+pub(crate) fn trace_id() -> String {
     let v: u128 = rand::random();
     let h = format!("{v:032x}");
     format!(
@@ -46,11 +68,12 @@ fn trace_id() -> String {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::Duplicate { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -70,12 +93,34 @@ impl ApiError {
             ApiError::Unprocessable(ms) => json!({
                 "statusCode": code, "message": ms, "error": "Unprocessable Entity",
             }),
+            ApiError::Duplicate {
+                contact_id,
+                contact_name,
+                matching_field,
+            } => json!({
+                "statusCode": code, "message": DUPLICATE_CONTACT, "error": "Bad Request",
+                "meta": {
+                    "contactName": contact_name,
+                    "contactId": contact_id,
+                    "matchingField": matching_field,
+                },
+                "traceId": trace_id(),
+            }),
+            ApiError::TooManyRequests { .. } => json!({
+                "statusCode": code, "message": TOO_MANY_REQUESTS,
+            }),
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }

@@ -2,28 +2,39 @@
 //! owning the JSON rendering of its records.
 
 mod appointments;
+mod contact_input;
 mod contacts;
 pub mod error;
+mod gateway;
+mod listing;
 mod notes;
 mod search;
+mod tags;
 mod tasks;
+mod validate;
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
-use axum::http::header::AUTHORIZATION;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::{Query, Request};
+use axum::http::{Method, Uri};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Router;
 use time::format_description::FormatItem;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
-use tokio::sync::RwLock;
+use tokio::sync::{RwLock, RwLockReadGuard};
 
-use crate::model::Dataset;
+use crate::faults::FaultsHandle;
+use crate::limits::RateLimiter;
+use crate::model::{Contact, Dataset};
+use crate::observe::Observer;
 pub use error::ApiError;
+pub(crate) use gateway::Tokens;
+pub use gateway::{Operation, FULL_SCOPES, OPERATIONS, SCOPE_READ, SCOPE_WRITE};
+pub use listing::LIST_CONTACT_LIVE_KEYS;
+use validate::QueryParams;
 
 /// The only `Version` header value the contacts operations accept.
 pub const API_VERSION: &str = "2021-07-28";
@@ -31,58 +42,33 @@ pub const API_VERSION: &str = "2021-07-28";
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub dataset: Arc<RwLock<Dataset>>,
-    pub token: Arc<str>,
+    /// The location every token belongs to (the rate-limit bucket).
+    pub location_id: Arc<str>,
+    pub tokens: Arc<Tokens>,
+    pub limiter: Arc<RateLimiter>,
+    pub faults: FaultsHandle,
+    pub observer: Arc<Observer>,
 }
 
 pub(crate) fn router(state: AppState) -> Router {
-    let api = Router::new()
+    Router::new()
         .merge(contacts::routes())
+        .merge(listing::routes())
         .merge(search::routes())
         .merge(tasks::routes())
         .merge(notes::routes())
+        .merge(tags::routes())
         .merge(appointments::routes())
-        // route_layer: unknown paths answer 404 without auth, as NestJS does.
-        .route_layer(middleware::from_fn_with_state(state.clone(), check_headers));
-    api.fallback(unknown_route)
+        .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
+        // `layer` (not `route_layer`): the fallback goes through it too, and
+        // the matched route is known inside it.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            gateway::gateway,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
-}
-
-/// Auth first, then `Version`: a request without a valid token learns nothing else.
-async fn check_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if let Err(e) = check_token(req.headers(), &state.token) {
-        return e.into_response();
-    }
-    if let Err(e) = check_version(req.headers()) {
-        return e.into_response();
-    }
-    next.run(req).await
-}
-
-fn check_token(headers: &HeaderMap, token: &str) -> Result<(), ApiError> {
-    let presented = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim());
-    match presented {
-        Some(t) if t == token => Ok(()),
-        _ => Err(ApiError::Unauthorized(error::INVALID_TOKEN.to_owned())),
-    }
-}
-
-fn check_version(headers: &HeaderMap) -> Result<(), ApiError> {
-    match headers.get("version").map(|v| v.to_str()) {
-        None => Err(ApiError::BadRequest(
-            "Version header was not found".to_owned(),
-        )),
-        Some(Ok(API_VERSION)) => Ok(()),
-        Some(_) => Err(ApiError::BadRequest(format!(
-            "Invalid Version header: this operation supports {API_VERSION}"
-        ))),
-    }
 }
 
 async fn unknown_route(method: Method, uri: Uri) -> ApiError {
@@ -99,6 +85,40 @@ async fn log_request(req: Request, next: Next) -> Response {
         "sandbox request"
     );
     response
+}
+
+/// The dataset for reading, with the search index brought up to date first if
+/// writes made it stale (one rebuild per burst of writes, not per write).
+pub(crate) async fn read_indexed(dataset: &RwLock<Dataset>) -> RwLockReadGuard<'_, Dataset> {
+    {
+        let guard = dataset.read().await;
+        if !guard.index_is_stale() {
+            return guard;
+        }
+    }
+    let mut guard = dataset.write().await;
+    guard.refresh_index();
+    guard.downgrade()
+}
+
+/// The current time in milliseconds, as GHL stores timestamps.
+pub(crate) fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000)
+        .unwrap_or(t)
+}
+
+/// Marks a contact as changed now (never moving `dateUpdated` backwards, even
+/// when the seed's anchor lies in the future).
+pub(crate) fn touch(contact: &mut Contact) {
+    contact.date_updated = contact.date_updated.max(now());
+}
+
+/// Decoded query pairs; a query that does not decode is a 400.
+fn query_params(uri: &Uri) -> Result<QueryParams, ApiError> {
+    Query::<Vec<(String, String)>>::try_from_uri(uri)
+        .map(|q| QueryParams(q.0))
+        .map_err(|e| ApiError::BadRequest(format!("Invalid query string: {e}")))
 }
 
 const ISO_MILLIS: &[FormatItem<'static>] =

@@ -14,7 +14,8 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::contacts::SearchContactJson;
-use super::{ApiError, AppState};
+use super::error::WRONG_LOCATION;
+use super::{read_indexed, ApiError, AppState};
 use crate::search::{
     epoch_millis, Direction, Filter, FilterField, FilterOp, SearchRequest, SortField, SortValue,
     Start, DEEP_PAGING_LIMIT, MAX_PAGE_LIMIT,
@@ -29,7 +30,7 @@ async fn search_contacts(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let body = parse_json_object(&body)?;
-    let dataset = state.dataset.read().await;
+    let dataset = read_indexed(&state.dataset).await;
     let request = parse_search(&body, &dataset.location.id)?;
     let page = dataset.search(&request);
     let contacts: Vec<SearchContactJson> = page
@@ -221,9 +222,7 @@ pub(crate) fn parse_search(
         ]));
     };
     if location != location_id {
-        return Err(ApiError::Forbidden(
-            "The token does not have access to this location.".to_owned(),
-        ));
+        return Err(ApiError::Forbidden(WRONG_LOCATION.to_owned()));
     }
     let filters = filters?;
     let (sort, direction) = match sort {

@@ -2,16 +2,22 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use reqwest::{Method, RequestBuilder};
-use sandbox::{Sandbox, SandboxConfig, API_VERSION};
+use sandbox::{RateLimitConfig, Sandbox, SandboxConfig, API_VERSION};
 use serde_json::Value;
 use time::macros::datetime;
 
+/// A sandbox without rate limits (tests of the limits set their own).
 pub async fn start(contacts: usize) -> Sandbox {
+    start_with(contacts, RateLimitConfig::unlimited()).await
+}
+
+pub async fn start_with(contacts: usize, rate_limit: RateLimitConfig) -> Sandbox {
     Sandbox::start(SandboxConfig {
         contacts,
         seed: 42,
         port: 0,
         anchor: Some(datetime!(2026-06-15 17:30:00 UTC)),
+        rate_limit,
     })
     .await
     .unwrap_or_else(|e| panic!("sandbox did not start: {e}"))
@@ -60,4 +66,35 @@ pub async fn get(sb: &Sandbox, path: &str) -> (u16, Value) {
 
 pub async fn search(sb: &Sandbox, body: Value) -> (u16, Value) {
     send(request(sb, Method::POST, "/contacts/search").json(&body)).await
+}
+
+/// A request with the valid token, `Version` and, if given, a JSON body.
+pub async fn call(sb: &Sandbox, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = request(sb, method, path);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    send(req).await
+}
+
+/// The same with another bearer token.
+pub async fn call_as(
+    sb: &Sandbox,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = bare(sb, method, path)
+        .bearer_auth(token)
+        .header("Version", API_VERSION);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    send(req).await
+}
+
+/// `+` → `%2B` and `@` → `%40`, as the spec asks for query values.
+pub fn encode(value: &str) -> String {
+    value.replace('+', "%2B").replace('@', "%40")
 }

@@ -1,0 +1,395 @@
+// TanStack Query mutations over backend.ts. Small changes (task done, pin, tags, adding
+// or deleting a task or note) are optimistic: the cache changes at once, and if
+// GoHighLevel refuses, only that one change is undone and a toast offers Retry. Contact
+// create/edit/delete wait for the answer, because their forms show errors in place.
+import { useMutation, useMutationState, useQueryClient, type InfiniteData, type QueryClient } from "@tanstack/react-query";
+import type { ContactDetail, ContactForm, ContactPage, ContactSummary, Note, NoteForm, Task, TaskForm } from "../bindings";
+import {
+  addTags,
+  createContact,
+  createNote,
+  createTask,
+  deleteContact,
+  deleteNote,
+  deleteTask,
+  removeTags,
+  setTaskCompleted,
+  toAppError,
+  updateContact,
+  updateNote,
+  updateTask,
+} from "../backend";
+import { useToast } from "../components/Toasts";
+import { describeWriteError } from "../lib/errors";
+import { queryKeys, type TaggedContactPage } from "./queries";
+
+export const mutationKeys = {
+  tasks: (contactId: string) => ["tasks", contactId] as const,
+  notes: (contactId: string) => ["notes", contactId] as const,
+  tags: (contactId: string) => ["tags", contactId] as const,
+};
+
+let tempCounter = 0;
+/** An id for an item that exists only here until GoHighLevel answers. */
+export function tempId(kind: string): string {
+  tempCounter += 1;
+  return `pending-${kind}-${tempCounter}`;
+}
+
+export function isTempId(id: string): boolean {
+  return id.startsWith("pending-");
+}
+
+export function summaryOf(detail: ContactDetail): ContactSummary {
+  return {
+    id: detail.id,
+    displayName: detail.displayName,
+    firstName: detail.firstName,
+    lastName: detail.lastName,
+    email: detail.email,
+    phone: detail.phone,
+    companyName: detail.companyName,
+    tags: detail.tags,
+    dateUpdated: detail.dateUpdated,
+  };
+}
+
+// ---------- Cache helpers ----------
+
+/** Changes one contact wherever it is cached: its detail, every list, every business view. */
+function patchContact(client: QueryClient, id: string, patch: (summary: ContactSummary) => ContactSummary) {
+  client.setQueryData<ContactDetail>(queryKeys.contact(id), (detail) =>
+    detail ? ({ ...detail, ...patch(detail) } as ContactDetail) : detail,
+  );
+  client.setQueriesData<InfiniteData<TaggedContactPage>>({ queryKey: queryKeys.contactLists }, (data) =>
+    data
+      ? {
+          ...data,
+          pages: data.pages.map((page) => ({
+            ...page,
+            contacts: page.contacts.map((c) => (c.id === id ? patch(c) : c)),
+          })),
+        }
+      : data,
+  );
+  client.setQueriesData<ContactPage>({ queryKey: queryKeys.businesses }, (page) =>
+    page ? { ...page, contacts: page.contacts.map((c) => (c.id === id ? patch(c) : c)) } : page,
+  );
+}
+
+function dropContact(client: QueryClient, id: string) {
+  client.setQueriesData<InfiniteData<TaggedContactPage>>({ queryKey: queryKeys.contactLists }, (data) => {
+    if (!data) return data;
+    const found = data.pages.some((page) => page.contacts.some((c) => c.id === id));
+    if (!found) return data;
+    return {
+      ...data,
+      pages: data.pages.map((page) => ({
+        ...page,
+        total: Math.max(0, page.total - 1),
+        contacts: page.contacts.filter((c) => c.id !== id),
+      })),
+    };
+  });
+  client.setQueriesData<ContactPage>({ queryKey: queryKeys.businesses }, (page) =>
+    page ? { ...page, contacts: page.contacts.filter((c) => c.id !== id) } : page,
+  );
+}
+
+function refreshLists(client: QueryClient) {
+  void client.invalidateQueries({ queryKey: queryKeys.contactLists });
+  void client.invalidateQueries({ queryKey: queryKeys.businesses });
+}
+
+function updateList<T extends { id: string }>(
+  client: QueryClient,
+  key: readonly unknown[],
+  change: (items: T[]) => T[],
+) {
+  client.setQueryData<T[]>(key, (items) => (items ? change(items) : items));
+}
+
+function replaceItem<T extends { id: string }>(items: T[], id: string, next: T): T[] {
+  return items.map((item) => (item.id === id ? next : item));
+}
+
+// ---------- Failure toasts ----------
+
+type FailureOptions = { contactId: string; retry: () => void };
+
+/** A toast for a refused change: the reason, and Retry (or Reload when the outcome is unknown). */
+export function useFailureToast() {
+  const toast = useToast();
+  const client = useQueryClient();
+  return (error: unknown, action: string, { contactId, retry }: FailureOptions) => {
+    const { title, message } = describeWriteError(error, action);
+    const unknownOutcome = toAppError(error).code === "outcome_unknown";
+    toast.show({
+      tone: "error",
+      title,
+      message,
+      action: unknownOutcome
+        ? {
+            label: "Reload contact",
+            run: () => {
+              void client.invalidateQueries({ queryKey: queryKeys.contact(contactId) });
+              refreshLists(client);
+            },
+          }
+        : { label: "Retry", run: retry },
+    });
+  };
+}
+
+/** Ids of the items with a change on the way (for progress and disabled buttons). */
+export function usePendingIds(key: readonly unknown[]): Set<string> {
+  const ids = useMutationState({
+    filters: { mutationKey: key, status: "pending" },
+    select: (mutation) => (mutation.state.variables as { id?: string } | undefined)?.id ?? "",
+  });
+  return new Set(ids);
+}
+
+function quoted(text: string | null | undefined, fallback: string): string {
+  const t = (text ?? "").trim();
+  if (t === "") return fallback;
+  return `“${t.length > 40 ? `${t.slice(0, 39)}…` : t}”`;
+}
+
+// ---------- Contacts ----------
+
+export function useCreateContact() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (form: ContactForm) => createContact(form),
+    onSuccess: (detail) => {
+      client.setQueryData(queryKeys.contact(detail.id), detail);
+      refreshLists(client);
+      void client.invalidateQueries({ queryKey: queryKeys.knownTags });
+    },
+    onError: (error) => {
+      // It may exist after all: let a search find it.
+      if (toAppError(error).code === "outcome_unknown") refreshLists(client);
+    },
+  });
+}
+
+export function useUpdateContact(contactId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (form: ContactForm) => updateContact(contactId, form),
+    onSuccess: (detail) => {
+      client.setQueryData(queryKeys.contact(contactId), detail);
+      patchContact(client, contactId, () => summaryOf(detail));
+      refreshLists(client);
+    },
+  });
+}
+
+export function useDeleteContact(contactId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => deleteContact(contactId),
+    onSuccess: () => {
+      dropContact(client, contactId);
+      refreshLists(client);
+    },
+  });
+}
+
+// ---------- Tags ----------
+
+export type TagChange = { add: string; remove?: undefined; index?: undefined } | { remove: string; index: number; add?: undefined };
+
+export function useChangeTags(contactId: string) {
+  const client = useQueryClient();
+  const fail = useFailureToast();
+  const mutation = useMutation({
+    mutationKey: mutationKeys.tags(contactId),
+    mutationFn: (change: TagChange) =>
+      change.add !== undefined ? addTags(contactId, [change.add]) : removeTags(contactId, [change.remove]),
+    onMutate: async (change) => {
+      await client.cancelQueries({ queryKey: queryKeys.contact(contactId), exact: true });
+      patchContact(client, contactId, (c) => ({
+        ...c,
+        tags: change.add !== undefined ? [...c.tags.filter((t) => t !== change.add), change.add] : c.tags.filter((t) => t !== change.remove),
+      }));
+    },
+    onSuccess: (tags) => {
+      // With another tag change still on the way, its optimistic state stays until it answers.
+      if (client.isMutating({ mutationKey: mutationKeys.tags(contactId) }) <= 1) {
+        patchContact(client, contactId, (c) => ({ ...c, tags }));
+      }
+      void client.invalidateQueries({ queryKey: queryKeys.knownTags });
+    },
+    onError: (error, change) => {
+      patchContact(client, contactId, (c) => {
+        if (change.add !== undefined) return { ...c, tags: c.tags.filter((t) => t !== change.add) };
+        if (c.tags.includes(change.remove)) return c;
+        const tags = [...c.tags];
+        tags.splice(Math.min(change.index, tags.length), 0, change.remove);
+        return { ...c, tags };
+      });
+      const action = change.add !== undefined ? `add the tag “${change.add}”` : `remove the tag “${change.remove}”`;
+      fail(error, action, { contactId, retry: () => mutation.mutate(change) });
+    },
+  });
+  return mutation;
+}
+
+// ---------- Tasks ----------
+
+export type ToggleTask = { id: string; task: Task; completed: boolean };
+export type SaveTask = { id: string; isNew: boolean; form: TaskForm; previous: Task | null };
+export type RemoveTask = { id: string; task: Task };
+
+export function useToggleTask(contactId: string) {
+  const client = useQueryClient();
+  const fail = useFailureToast();
+  const key = queryKeys.tasks(contactId);
+  const mutation = useMutation({
+    mutationKey: mutationKeys.tasks(contactId),
+    mutationFn: ({ id, completed }: ToggleTask) => setTaskCompleted(contactId, id, completed),
+    onMutate: async ({ id, task, completed }) => {
+      await client.cancelQueries({ queryKey: key });
+      updateList<Task>(client, key, (tasks) => replaceItem(tasks, id, { ...task, completed }));
+    },
+    onSuccess: (saved, { id }) => updateList<Task>(client, key, (tasks) => replaceItem(tasks, id, saved)),
+    onError: (error, vars) => {
+      updateList<Task>(client, key, (tasks) => replaceItem(tasks, vars.id, vars.task));
+      const title = quoted(vars.task.title, "the task");
+      fail(error, vars.completed ? `mark ${title} done` : `reopen ${title}`, {
+        contactId,
+        retry: () => mutation.mutate(vars),
+      });
+    },
+  });
+  return mutation;
+}
+
+export function useSaveTask(contactId: string) {
+  const client = useQueryClient();
+  const fail = useFailureToast();
+  const key = queryKeys.tasks(contactId);
+  const mutation = useMutation({
+    mutationKey: mutationKeys.tasks(contactId),
+    mutationFn: ({ id, isNew, form }: SaveTask) =>
+      isNew ? createTask(contactId, form) : updateTask(contactId, id, form),
+    onMutate: async ({ id, isNew, form, previous }) => {
+      await client.cancelQueries({ queryKey: key });
+      const shown: Task = {
+        id,
+        title: form.title,
+        body: form.body,
+        dueDate: form.dueDate,
+        completed: form.completed,
+        assignedTo: previous?.assignedTo ?? null,
+      };
+      updateList<Task>(client, key, (tasks) => (isNew ? [...tasks, shown] : replaceItem(tasks, id, shown)));
+    },
+    onSuccess: (saved, { id }) => updateList<Task>(client, key, (tasks) => replaceItem(tasks, id, saved)),
+    onError: (error, vars) => {
+      updateList<Task>(client, key, (tasks) =>
+        vars.isNew || vars.previous === null
+          ? tasks.filter((t) => t.id !== vars.id)
+          : replaceItem(tasks, vars.id, vars.previous),
+      );
+      const title = quoted(vars.form.title, "the task");
+      fail(error, vars.isNew ? `add the task ${title}` : `save the task ${title}`, {
+        contactId,
+        retry: () => mutation.mutate(vars.isNew ? { ...vars, id: tempId("task") } : vars),
+      });
+    },
+  });
+  return mutation;
+}
+
+export function useDeleteTask(contactId: string) {
+  const client = useQueryClient();
+  const fail = useFailureToast();
+  const key = queryKeys.tasks(contactId);
+  const mutation = useMutation({
+    mutationKey: mutationKeys.tasks(contactId),
+    mutationFn: ({ id }: RemoveTask) => deleteTask(contactId, id),
+    onMutate: async ({ id }) => {
+      await client.cancelQueries({ queryKey: key });
+      updateList<Task>(client, key, (tasks) => tasks.filter((t) => t.id !== id));
+    },
+    onError: (error, vars) => {
+      updateList<Task>(client, key, (tasks) => (tasks.some((t) => t.id === vars.id) ? tasks : [...tasks, vars.task]));
+      fail(error, `delete the task ${quoted(vars.task.title, "")}`.trim(), {
+        contactId,
+        retry: () => mutation.mutate(vars),
+      });
+    },
+  });
+  return mutation;
+}
+
+// ---------- Notes ----------
+
+export type SaveNote = { id: string; isNew: boolean; form: NoteForm; previous: Note | null; what?: "pin" | "unpin" };
+export type RemoveNote = { id: string; note: Note };
+
+export function useSaveNote(contactId: string) {
+  const client = useQueryClient();
+  const fail = useFailureToast();
+  const key = queryKeys.notes(contactId);
+  const mutation = useMutation({
+    mutationKey: mutationKeys.notes(contactId),
+    mutationFn: ({ id, isNew, form }: SaveNote) =>
+      isNew ? createNote(contactId, form) : updateNote(contactId, id, form),
+    onMutate: async ({ id, isNew, form, previous }) => {
+      await client.cancelQueries({ queryKey: key });
+      const shown: Note = {
+        id,
+        title: form.title,
+        body: form.body,
+        pinned: form.pinned,
+        color: form.color,
+        dateAdded: previous?.dateAdded ?? new Date().toISOString(),
+      };
+      updateList<Note>(client, key, (notes) => (isNew ? [...notes, shown] : replaceItem(notes, id, shown)));
+    },
+    onSuccess: (saved, { id }) => updateList<Note>(client, key, (notes) => replaceItem(notes, id, saved)),
+    onError: (error, vars) => {
+      updateList<Note>(client, key, (notes) =>
+        vars.isNew || vars.previous === null
+          ? notes.filter((n) => n.id !== vars.id)
+          : replaceItem(notes, vars.id, vars.previous),
+      );
+      const action =
+        vars.what === "pin"
+          ? "pin the note"
+          : vars.what === "unpin"
+            ? "unpin the note"
+            : vars.isNew
+              ? "add the note"
+              : "save the note";
+      fail(error, action, {
+        contactId,
+        retry: () => mutation.mutate(vars.isNew ? { ...vars, id: tempId("note") } : vars),
+      });
+    },
+  });
+  return mutation;
+}
+
+export function useDeleteNote(contactId: string) {
+  const client = useQueryClient();
+  const fail = useFailureToast();
+  const key = queryKeys.notes(contactId);
+  const mutation = useMutation({
+    mutationKey: mutationKeys.notes(contactId),
+    mutationFn: ({ id }: RemoveNote) => deleteNote(contactId, id),
+    onMutate: async ({ id }) => {
+      await client.cancelQueries({ queryKey: key });
+      updateList<Note>(client, key, (notes) => notes.filter((n) => n.id !== id));
+    },
+    onError: (error, vars) => {
+      updateList<Note>(client, key, (notes) => (notes.some((n) => n.id === vars.id) ? notes : [...notes, vars.note]));
+      fail(error, "delete the note", { contactId, retry: () => mutation.mutate(vars) });
+    },
+  });
+  return mutation;
+}
