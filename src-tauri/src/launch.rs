@@ -12,6 +12,9 @@ pub enum Launch {
     Demo {
         contacts: usize,
         seed: u64,
+        /// Sign in to the sandbox with a `contacts.readonly` token, to see the app
+        /// as a person whose access may only read.
+        read_only: bool,
     },
     /// Until interactive sign-in lands, a live location is given through the
     /// environment (a Private Integration Token), as the command line does.
@@ -25,10 +28,15 @@ pub enum Launch {
 impl std::fmt::Debug for Launch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Launch::Demo { contacts, seed } => f
+            Launch::Demo {
+                contacts,
+                seed,
+                read_only,
+            } => f
                 .debug_struct("Demo")
                 .field("contacts", contacts)
                 .field("seed", seed)
+                .field("read_only", read_only)
                 .finish(),
             // The token stays out of debug output (AccessToken's Debug hides it too).
             Launch::Live {
@@ -45,13 +53,16 @@ impl std::fmt::Debug for Launch {
 }
 
 impl Launch {
-    /// `--demo` (or `SWITCHBOARD_DEMO=1`) forces demo mode; `SWITCHBOARD_TOKEN` with
+    /// `--demo` (or `SWITCHBOARD_DEMO=1`) forces demo mode, `--read-only` makes it
+    /// use a read-only token; `SWITCHBOARD_TOKEN` with
     /// `SWITCHBOARD_LOCATION_ID` selects a live location; with neither, demo mode.
     pub fn from_args_and_env(
         args: impl IntoIterator<Item = OsString>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Launch, String> {
-        let demo_flag = args.into_iter().any(|arg| arg == "--demo")
+        let args: Vec<OsString> = args.into_iter().collect();
+        let read_only = args.iter().any(|arg| arg == "--read-only");
+        let demo_flag = args.iter().any(|arg| arg == "--demo")
             || matches!(
                 env("SWITCHBOARD_DEMO").as_deref(),
                 Some("1" | "true" | "yes")
@@ -79,6 +90,7 @@ impl Launch {
                 Ok(Launch::Demo {
                     contacts,
                     seed: DEMO_SEED,
+                    read_only,
                 })
             }
         }
@@ -106,7 +118,19 @@ mod tests {
             launch(&["switchboard"], &[]),
             Ok(Launch::Demo {
                 contacts: DEMO_CONTACTS,
-                seed: DEMO_SEED
+                seed: DEMO_SEED,
+                read_only: false,
+            })
+        ));
+    }
+
+    #[test]
+    fn read_only_flag_selects_a_read_only_demo() {
+        assert!(matches!(
+            launch(&["switchboard", "--demo", "--read-only"], &[]),
+            Ok(Launch::Demo {
+                read_only: true,
+                ..
             })
         ));
     }
@@ -159,7 +183,8 @@ mod tests {
             launch(&["switchboard"], &[("SWITCHBOARD_DEMO_CONTACTS", "100")]),
             Ok(Launch::Demo {
                 contacts: 100,
-                seed: DEMO_SEED
+                seed: DEMO_SEED,
+                read_only: false,
             })
         ));
     }

@@ -48,7 +48,11 @@ impl Connection {
     pub async fn open(launch: Launch) -> Result<Connection, AppError> {
         let version = env!("CARGO_PKG_VERSION").to_owned();
         match launch {
-            Launch::Demo { contacts, seed } => {
+            Launch::Demo {
+                contacts,
+                seed,
+                read_only,
+            } => {
                 let sandbox = sandbox::Sandbox::start(sandbox::SandboxConfig {
                     contacts,
                     seed,
@@ -58,10 +62,15 @@ impl Connection {
                 .map_err(|error| {
                     AppError::internal(format!("The demo sandbox could not start: {error}"))
                 })?;
+                let token = if read_only {
+                    sandbox.issue_token(&[sandbox::SCOPE_READ])
+                } else {
+                    sandbox.access_token().to_owned()
+                };
                 let client = client_for(
                     &sandbox.base_url(),
                     sandbox.location_id(),
-                    ghl::AccessToken::new(sandbox.access_token().to_owned()),
+                    ghl::AccessToken::new(token),
                 )?;
                 tracing::info!(base_url = %sandbox.base_url(), contacts, "demo sandbox running");
                 Ok(Connection {
@@ -70,7 +79,7 @@ impl Connection {
                         location_id: sandbox.location_id().to_owned(),
                         location_name: sandbox.location_name().to_owned(),
                         version,
-                        can_write: true,
+                        can_write: !read_only,
                     },
                     known_tags: Mutex::default(),
                     client,
@@ -370,6 +379,7 @@ mod tests {
         Connection::open(Launch::Demo {
             contacts: CONTACTS,
             seed: 7,
+            read_only: false,
         })
         .await
         .expect("demo connection")
@@ -478,6 +488,36 @@ mod tests {
             .await
             .expect_err("unknown id");
         assert_eq!(error.code, ErrorCode::NotFound);
+    }
+
+    #[tokio::test]
+    async fn a_read_only_token_can_read_and_a_write_is_refused_clearly() {
+        let connection = Connection::open(Launch::Demo {
+            contacts: 20,
+            seed: 7,
+            read_only: true,
+        })
+        .await
+        .expect("read-only demo");
+        assert!(!connection.info().can_write);
+        let page = connection
+            .list_contacts("", None, 5)
+            .await
+            .expect("reads work");
+        let error = connection
+            .create_note(
+                &page.contacts[0].id,
+                NoteForm {
+                    title: None,
+                    body: "Should not be saved".into(),
+                    pinned: false,
+                    color: None,
+                },
+            )
+            .await
+            .expect_err("the write is refused");
+        assert_eq!(error.code, ErrorCode::Forbidden);
+        assert!(error.message.contains("scope"), "{}", error.message);
     }
 
     #[tokio::test]

@@ -117,3 +117,33 @@ async fn a_search_without_matches_says_so() {
     assert!(body.contains("No contacts match"), "{body}");
     app.close().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end: needs the built app, Xvfb and tauri-driver; run by scripts/test.sh"]
+async fn with_read_only_access_editing_is_disabled_and_says_why() {
+    let app = App::launch(&["--demo", "--read-only"]).await;
+    app.wait_for("[data-testid=read-only-badge]").await;
+    app.click("[data-testid=contact-row]").await;
+    let edit = app.wait_for("[data-testid=edit-contact-button]").await;
+    assert_eq!(
+        edit.attr("disabled").await.expect("attribute").as_deref(),
+        Some("true"),
+        "Edit is disabled"
+    );
+    let why = edit
+        .attr("title")
+        .await
+        .expect("attribute")
+        .unwrap_or_default();
+    assert!(why.contains("read-only"), "the tooltip says why: {why:?}");
+    let new_contact = app.wait_for("[data-testid=new-contact-button]").await;
+    assert_eq!(
+        new_contact
+            .attr("disabled")
+            .await
+            .expect("attribute")
+            .as_deref(),
+        Some("true")
+    );
+    app.close().await;
+}
