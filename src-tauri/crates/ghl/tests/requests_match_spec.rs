@@ -4,9 +4,8 @@
 //! idea of the API.
 
 use ghl::{
-    AccessToken, BusinessQuery, Client, ClientConfig, ContactInput, ContactUpdate,
-    DuplicateQuery, LegacyListRequest, NoteInput, NoteUpdate, SearchRequest, TaskInput,
-    TaskUpdate,
+    AccessToken, BusinessQuery, Client, ClientConfig, ContactInput, ContactUpdate, DuplicateQuery,
+    LegacyListRequest, NoteInput, NoteUpdate, SearchRequest, TaskInput, TaskUpdate,
 };
 use sandbox::spec::{self, WRITE_BODY_DRIFT};
 use sandbox::{RateLimitConfig, Sandbox, SandboxConfig};
@@ -52,7 +51,10 @@ async fn every_client_request_matches_the_spec() {
     client.get_contact(&existing).await.expect("get");
     client.contact_tasks(&existing).await.expect("tasks");
     client.contact_notes(&existing).await.expect("notes");
-    client.contact_appointments(&existing).await.expect("appointments");
+    client
+        .contact_appointments(&existing)
+        .await
+        .expect("appointments");
     client
         .list_contacts_legacy(&LegacyListRequest {
             limit: Some(5),
@@ -115,7 +117,10 @@ async fn every_client_request_matches_the_spec() {
         .create_task(&created.id, &TaskInput::new("Call back", due))
         .await
         .expect("create task");
-    client.get_task(&created.id, &task.id).await.expect("get task");
+    client
+        .get_task(&created.id, &task.id)
+        .await
+        .expect("get task");
     client
         .update_task(
             &created.id,
@@ -131,7 +136,10 @@ async fn every_client_request_matches_the_spec() {
         .set_task_completed(&created.id, &task.id, true)
         .await
         .expect("complete task");
-    client.delete_task(&created.id, &task.id).await.expect("delete task");
+    client
+        .delete_task(&created.id, &task.id)
+        .await
+        .expect("delete task");
     let note = client
         .create_note(
             &created.id,
@@ -142,7 +150,10 @@ async fn every_client_request_matches_the_spec() {
         )
         .await
         .expect("create note");
-    client.get_note(&created.id, &note.id).await.expect("get note");
+    client
+        .get_note(&created.id, &note.id)
+        .await
+        .expect("get note");
     client
         .update_note(
             &created.id,
@@ -154,7 +165,10 @@ async fn every_client_request_matches_the_spec() {
         )
         .await
         .expect("update note");
-    client.delete_note(&created.id, &note.id).await.expect("delete note");
+    client
+        .delete_note(&created.id, &note.id)
+        .await
+        .expect("delete note");
     client.delete_contact(&created.id).await.expect("delete");
 
     sandbox.record_requests(false);
@@ -165,12 +179,24 @@ async fn every_client_request_matches_the_spec() {
     let mut problems = Vec::new();
     let mut operations = std::collections::BTreeSet::new();
     for request in &recorded {
-        operations.insert(format!("{} {}", request.method, request.route.clone().unwrap_or_default()));
+        operations.insert(format!(
+            "{} {}",
+            request.method,
+            request.route.clone().unwrap_or_default()
+        ));
         if let Err(found) = checker.check(request) {
             problems.extend(found);
         }
     }
-    assert!(problems.is_empty(), "requests that break the spec:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "requests that break the spec:\n{}",
+        problems.join("\n")
+    );
     // Every call above reached a distinct operation of the spec.
-    assert!(operations.len() >= 22, "only {} operations exercised: {operations:?}", operations.len());
+    assert!(
+        operations.len() >= 22,
+        "only {} operations exercised: {operations:?}",
+        operations.len()
+    );
 }
