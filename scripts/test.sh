@@ -25,12 +25,16 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "ui: typecheck, lint, unit tests"
 (cd ui && npm run --silent typecheck && npm run --silent lint && npm test --silent)
 
+# Tests use the real OS keyring: a private session bus with a throwaway
+# gnome-keyring, so nothing touches the person's own keyring and nothing
+# the web view starts outlives the run.
 step "cargo test"
-cargo test --workspace --locked
+scripts/with-keyring.sh cargo test --workspace --locked
 
+# The same invocation as above (so nothing is rebuilt), now running only the
+# end-to-end tests, which are #[ignore]d in a plain `cargo test`. The app
+# binary they drive was built by the step above for src-tauri's own tests.
 step "end-to-end: the real app under Xvfb over WebDriver"
-cargo build -p switchboard --locked
-# A private session bus, so nothing the web view starts outlives the run.
-dbus-run-session -- cargo test -p switchboard-e2e --locked -- --ignored --test-threads=1
+scripts/with-keyring.sh cargo test --workspace --locked -- --ignored --test-threads=1
 
 step "all tests passed in $((SECONDS - started)) s"

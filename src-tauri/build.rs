@@ -2,7 +2,16 @@ fn main() {
     // Declaring the app's commands makes Tauri generate one permission per command,
     // so capabilities/default.json can grant exactly the commands the UI calls.
     let manifest = tauri_build::AppManifest::new().commands(&[
-        "app_info",
+        "session",
+        "sign_in_with_highlevel",
+        "cancel_sign_in",
+        "sign_in_with_token",
+        "switch_location",
+        "sign_out",
+        "oauth_settings",
+        "save_oauth_settings",
+        "find_duplicate_contact",
+        "upsert_contact",
         "list_contacts",
         "get_contact",
         "list_contact_tasks",

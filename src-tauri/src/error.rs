@@ -14,6 +14,7 @@ impl From<ghl::Error> for AppError {
             "timeout" => ErrorCode::Timeout,
             "invalid_response" => ErrorCode::InvalidResponse,
             "outcome_unknown" => ErrorCode::OutcomeUnknown,
+            "reauth_required" => ErrorCode::ReauthRequired,
             "api" => ErrorCode::Api,
             _ => ErrorCode::Internal,
         };

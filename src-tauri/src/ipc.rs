@@ -16,17 +16,6 @@ pub enum AppMode {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct AppInfo {
-    pub mode: AppMode,
-    pub location_id: String,
-    pub location_name: String,
-    pub version: String,
-    /// False when the token may only read; the UI then disables editing and says why.
-    pub can_write: bool,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 pub struct ContactSummary {
     pub id: String,
     pub display_name: String,
@@ -155,6 +144,109 @@ pub struct NoteForm {
     pub color: Option<String>,
 }
 
+/// How a location was connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SignInMethod {
+    /// "Sign in with HighLevel": OAuth in the system browser.
+    Oauth,
+    /// A pasted Private Integration Token.
+    PrivateToken,
+}
+
+/// A signed-in location. No token ever appears here.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationAccount {
+    pub location_id: String,
+    pub name: String,
+    pub method: SignInMethod,
+    pub can_write: bool,
+    /// The refresh token was refused or the PIT rejected: show "Reconnect".
+    pub needs_reconnect: bool,
+}
+
+/// Who is signed in where; what the UI asks first on start.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub mode: AppMode,
+    pub version: String,
+    pub accounts: Vec<LocationAccount>,
+    /// `null` until a location is signed in: the UI shows the sign-in screen.
+    pub active_location_id: Option<String>,
+    /// "Sign in with HighLevel" can start (the OAuth app is configured).
+    pub oauth_ready: bool,
+    /// Something the person should know about the saved sign-ins, e.g. a damaged
+    /// accounts file that was set aside. Shown once on the sign-in screen.
+    pub notice: Option<String>,
+}
+
+/// Which HighLevel host the browser sign-in opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum AuthorizeHost {
+    /// marketplace.gohighlevel.com
+    Standard,
+    /// marketplace.leadconnectorhq.com
+    WhiteLabel,
+    /// `customAuthorizeUrl`.
+    Custom,
+}
+
+/// The OAuth app registered in the HighLevel marketplace, as Settings shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthSettings {
+    pub client_id: String,
+    /// The secret itself stays in the keyring; the UI only learns whether it is set.
+    pub has_client_secret: bool,
+    pub authorize_host: AuthorizeHost,
+    pub custom_authorize_url: Option<String>,
+    /// The exact redirect URIs to register for the app in the marketplace.
+    pub redirect_uris: Vec<String>,
+    /// Ask for `contacts.write` as well as `contacts.readonly`.
+    pub editing_enabled: bool,
+    /// Set when IT deployed the settings as a file: the UI shows them read-only.
+    pub managed_by_file: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthSettingsForm {
+    pub client_id: String,
+    /// `null` keeps the stored secret.
+    pub client_secret: Option<String>,
+    pub authorize_host: AuthorizeHost,
+    pub custom_authorize_url: Option<String>,
+    pub editing_enabled: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrivateTokenForm {
+    pub location_id: String,
+    /// Verified with a test call, then stored in the keyring; never sent back.
+    pub token: String,
+}
+
+/// A contact that already exists in GHL with the email or phone being entered.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateMatch {
+    pub contact: ContactSummary,
+    /// Which field matched: "email" or "phone".
+    pub matched_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpsertOutcome {
+    pub contact: ContactDetail,
+    /// False when an existing contact (same email or phone) was updated.
+    pub created: bool,
+}
+
 /// What the UI branches on when a command fails; the message is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -169,6 +261,22 @@ pub enum ErrorCode {
     InvalidResponse,
     /// A write whose result never arrived: it may or may not have happened.
     OutcomeUnknown,
+    /// No location is signed in (or the one asked for is not).
+    NotSignedIn,
+    /// The location's sign-in expired or was revoked: "Reconnect", keeping the cache.
+    ReauthRequired,
+    /// The person cancelled the browser sign-in.
+    SignInCancelled,
+    /// The person (or GHL) denied access on the consent page; details carry GHL's text.
+    SignInDenied,
+    /// Nobody finished the browser sign-in in time.
+    SignInTimedOut,
+    /// Wrong state on the callback, an error from GHL, or the token exchange failed.
+    SignInFailed,
+    /// The OAuth app (client id/secret) is not set up yet: see Settings.
+    NotConfigured,
+    /// The OS keyring (Secret Service, Keychain, Credential Manager) cannot be used.
+    KeyringUnavailable,
     Api,
     Internal,
 }
@@ -187,7 +295,6 @@ pub fn typescript_bindings() -> String {
     let config = ts_rs::Config::new().with_large_int("number");
     let declarations = [
         AppMode::decl(&config),
-        AppInfo::decl(&config),
         ContactSummary::decl(&config),
         ContactPage::decl(&config),
         CustomFieldValue::decl(&config),
@@ -198,6 +305,15 @@ pub fn typescript_bindings() -> String {
         ContactForm::decl(&config),
         TaskForm::decl(&config),
         NoteForm::decl(&config),
+        SignInMethod::decl(&config),
+        LocationAccount::decl(&config),
+        SessionInfo::decl(&config),
+        AuthorizeHost::decl(&config),
+        OAuthSettings::decl(&config),
+        OAuthSettingsForm::decl(&config),
+        PrivateTokenForm::decl(&config),
+        DuplicateMatch::decl(&config),
+        UpsertOutcome::decl(&config),
         ErrorCode::decl(&config),
         AppError::decl(&config),
     ];

@@ -6,42 +6,75 @@ mod convert;
 mod error;
 pub mod ipc;
 mod launch;
+mod logging;
+mod session;
 mod state;
 mod window;
 
 use launch::Launch;
-use state::AppState;
+use session::{Dirs, Sessions};
 
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SWITCHBOARD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-
-    let launch = Launch::from_args_and_env(std::env::args_os(), |key| std::env::var(key).ok());
-    tracing::info!(?launch, "starting Switchboard");
+    // Answered before any logging or window, so `--help` works without a display.
+    match launch::CommandLine::parse(std::env::args_os()) {
+        launch::CommandLine::Run => {}
+        launch::CommandLine::Print(text) => {
+            print!("{text}");
+            return;
+        }
+        launch::CommandLine::Usage(text) => {
+            eprint!("{text}");
+            std::process::exit(2);
+        }
+    }
+    let launch = match Launch::from_args_and_env(std::env::args_os(), |key| std::env::var(key).ok())
+    {
+        Ok(launch) => launch,
+        Err(message) => {
+            eprintln!("switchboard: {message}");
+            std::process::exit(2);
+        }
+    };
 
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             use tauri::Manager;
+            let paths = app.path();
+            let dirs = Dirs::for_launch(&launch, paths.app_config_dir()?, paths.app_data_dir()?);
+            logging::init(&dirs.logs());
+            tracing::info!(?launch, "starting Switchboard");
             // The sandbox (demo) must be listening before the first command arrives,
             // and it lives on Tauri's runtime so it outlasts this closure.
-            let state = tauri::async_runtime::block_on(AppState::open(launch));
-            app.manage(state);
+            let sessions =
+                tauri::async_runtime::block_on(Sessions::open(launch, dirs, |service| {
+                    std::sync::Arc::new(auth::KeyringStore::new(service))
+                }))
+                .map_err(|error| {
+                    tracing::error!(message = %error.message, "cannot start");
+                    error.message
+                })?;
+            app.manage(sessions);
             window::open_main_window(app.handle())?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::contacts::app_info,
+            commands::session::session,
+            commands::session::sign_in_with_highlevel,
+            commands::session::cancel_sign_in,
+            commands::session::sign_in_with_token,
+            commands::session::switch_location,
+            commands::session::sign_out,
+            commands::session::oauth_settings,
+            commands::session::save_oauth_settings,
             commands::contacts::list_contacts,
             commands::contacts::get_contact,
             commands::contacts::list_contact_tasks,
             commands::contacts::list_contact_notes,
             commands::contacts::list_contact_appointments,
             commands::edits::create_contact,
+            commands::edits::find_duplicate_contact,
+            commands::edits::upsert_contact,
             commands::edits::update_contact,
             commands::edits::delete_contact,
             commands::edits::create_task,

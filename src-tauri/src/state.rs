@@ -2,10 +2,9 @@
 
 use crate::convert;
 use crate::ipc::{
-    AppError, AppInfo, AppMode, Appointment, ContactDetail, ContactForm, ContactPage, ErrorCode,
-    Note, NoteForm, Task, TaskForm,
+    AppError, Appointment, ContactDetail, ContactForm, ContactPage, DuplicateMatch, ErrorCode,
+    Note, NoteForm, Task, TaskForm, UpsertOutcome,
 };
-use crate::launch::Launch;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
@@ -14,106 +13,48 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 
 pub struct Connection {
     client: ghl::Client,
-    info: AppInfo,
+    location_id: String,
     /// Every tag seen in this session, offered as completions when tagging.
     known_tags: Mutex<BTreeSet<String>>,
-    /// Kept alive for as long as the app runs in demo mode.
-    _sandbox: Option<sandbox::Sandbox>,
-}
-
-/// What the commands share. A connection that could not be opened is kept as its
-/// error, so the window still opens and shows why.
-pub struct AppState {
-    connection: Result<Connection, AppError>,
-}
-
-impl AppState {
-    pub async fn open(launch: Result<Launch, String>) -> AppState {
-        let connection = match launch {
-            Ok(launch) => Connection::open(launch).await,
-            Err(message) => Err(AppError::internal(message)),
-        };
-        if let Err(error) = &connection {
-            tracing::error!(message = %error.message, "could not connect");
-        }
-        AppState { connection }
-    }
-
-    pub fn connection(&self) -> Result<&Connection, AppError> {
-        self.connection.as_ref().map_err(Clone::clone)
-    }
+    /// The sign-in behind `client`'s tokens (`None` for a fixed token in tests).
+    session: Option<auth::LocationSession>,
 }
 
 impl Connection {
-    pub async fn open(launch: Launch) -> Result<Connection, AppError> {
-        let version = env!("CARGO_PKG_VERSION").to_owned();
-        match launch {
-            Launch::Demo {
-                contacts,
-                seed,
-                read_only,
-            } => {
-                let sandbox = sandbox::Sandbox::start(sandbox::SandboxConfig {
-                    contacts,
-                    seed,
-                    ..sandbox::SandboxConfig::default()
-                })
-                .await
-                .map_err(|error| {
-                    AppError::internal(format!("The demo sandbox could not start: {error}"))
-                })?;
-                let token = if read_only {
-                    sandbox.issue_token(&[sandbox::SCOPE_READ])
-                } else {
-                    sandbox.access_token().to_owned()
-                };
-                let client = client_for(
-                    &sandbox.base_url(),
-                    sandbox.location_id(),
-                    ghl::AccessToken::new(token),
-                )?;
-                tracing::info!(base_url = %sandbox.base_url(), contacts, "demo sandbox running");
-                Ok(Connection {
-                    info: AppInfo {
-                        mode: AppMode::Demo,
-                        location_id: sandbox.location_id().to_owned(),
-                        location_name: sandbox.location_name().to_owned(),
-                        version,
-                        can_write: !read_only,
-                    },
-                    known_tags: Mutex::default(),
-                    client,
-                    _sandbox: Some(sandbox),
-                })
-            }
-            Launch::Live {
-                base_url,
-                location_id,
-                token,
-            } => {
-                let client = client_for(&base_url, &location_id, token)?;
-                Ok(Connection {
-                    info: AppInfo {
-                        mode: AppMode::Live,
-                        // The location's own name needs the Locations API, which
-                        // sign-in brings; until then the id identifies it.
-                        location_name: format!("Location {location_id}"),
-                        location_id,
-                        version,
-                        // A Private Integration Token's scopes can't be read back; a
-                        // refused write shows the API's own message instead.
-                        can_write: true,
-                    },
-                    known_tags: Mutex::default(),
-                    client,
-                    _sandbox: None,
-                })
-            }
+    pub fn new(client: ghl::Client, session: Option<auth::LocationSession>) -> Connection {
+        Connection {
+            location_id: client.location_id().to_owned(),
+            client,
+            known_tags: Mutex::default(),
+            session,
         }
     }
 
-    pub fn info(&self) -> &AppInfo {
-        &self.info
+    pub fn session_method(&self) -> Option<auth::AuthMethod> {
+        self.session.as_ref().map(auth::LocationSession::method)
+    }
+
+    pub fn session_status(&self) -> Option<auth::SessionStatus> {
+        self.session.as_ref().map(auth::LocationSession::status)
+    }
+
+    /// A new sign-in for this location replaces the old one for every caller.
+    pub async fn reconnect(&self, credential: auth::Credential) -> auth::Result<()> {
+        match &self.session {
+            Some(session) => session.reconnect(credential).await,
+            None => Err(auth::Error::NotSignedIn {
+                location_id: self.location_id.clone(),
+            }),
+        }
+    }
+
+    pub async fn sign_out(&self, accounts: &mut auth::Accounts) -> auth::Result<()> {
+        match &self.session {
+            Some(session) => session.sign_out(accounts).await,
+            None => Err(auth::Error::NotSignedIn {
+                location_id: self.location_id.clone(),
+            }),
+        }
     }
 
     /// One page of contacts matching `query`, most recently updated first.
@@ -212,6 +153,41 @@ impl Connection {
         let update = convert::contact_update(form);
         let contact = self.client.update_contact(contact_id, &update).await?;
         Ok(convert::contact_detail(contact))
+    }
+
+    /// The contact GHL's duplicate rule would match for this email, else this
+    /// phone (what the new-contact form warns about as the person types).
+    pub async fn find_duplicate(
+        &self,
+        email: Option<String>,
+        phone: Option<String>,
+    ) -> Result<Option<DuplicateMatch>, AppError> {
+        let lookups = [
+            ("email", email.map(ghl::DuplicateQuery::Email)),
+            ("phone", phone.map(ghl::DuplicateQuery::Phone)),
+        ];
+        for (matched_on, query) in lookups {
+            let Some(query) = query else { continue };
+            if let Some(contact) = self.client.find_duplicate(query).await? {
+                return Ok(Some(DuplicateMatch {
+                    contact: convert::contact_summary_of(convert::contact_detail(contact)),
+                    matched_on: matched_on.to_owned(),
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Creates the contact, or updates the one with the same email or phone.
+    pub async fn upsert_contact(&self, form: ContactForm) -> Result<UpsertOutcome, AppError> {
+        let outcome = self
+            .client
+            .upsert_contact(&convert::contact_input(form))
+            .await?;
+        Ok(UpsertOutcome {
+            created: outcome.new,
+            contact: convert::contact_detail(outcome.contact),
+        })
     }
 
     pub async fn delete_contact(&self, contact_id: &str) -> Result<(), AppError> {
@@ -339,22 +315,6 @@ impl Connection {
     }
 }
 
-fn client_for(
-    base_url: &str,
-    location_id: &str,
-    token: ghl::AccessToken,
-) -> Result<ghl::Client, AppError> {
-    let base_url = url::Url::parse(base_url).map_err(|error| {
-        AppError::internal(format!(
-            "The GHL address {base_url:?} is not a URL: {error}"
-        ))
-    })?;
-    Ok(ghl::Client::new(
-        ghl::ClientConfig::new(base_url, location_id),
-        token,
-    )?)
-}
-
 /// The cursor is GHL's `searchAfter` value, passed through the UI as an opaque string.
 fn encode_cursor(search_after: &[serde_json::Value]) -> String {
     serde_json::Value::Array(search_after.to_vec()).to_string()
@@ -375,19 +335,37 @@ mod tests {
 
     const CONTACTS: usize = 250;
 
-    async fn demo() -> Connection {
-        Connection::open(Launch::Demo {
-            contacts: CONTACTS,
+    async fn sandbox(contacts: usize) -> sandbox::Sandbox {
+        sandbox::Sandbox::start(sandbox::SandboxConfig {
+            contacts,
             seed: 7,
-            read_only: false,
+            rate_limit: sandbox::RateLimitConfig::unlimited(),
+            ..sandbox::SandboxConfig::default()
         })
         .await
-        .expect("demo connection")
+        .expect("sandbox")
+    }
+
+    fn connect(base_url: &str, location_id: &str, token: &str) -> Connection {
+        let config = ghl::ClientConfig::new(url::Url::parse(base_url).expect("url"), location_id);
+        let client = ghl::Client::new(config, ghl::AccessToken::new(token)).expect("client");
+        Connection::new(client, None)
+    }
+
+    /// A connection with every scope to a sandbox of `CONTACTS` contacts.
+    async fn demo() -> (Connection, sandbox::Sandbox) {
+        let sandbox = sandbox(CONTACTS).await;
+        let connection = connect(
+            &sandbox.base_url(),
+            sandbox.location_id(),
+            sandbox.access_token(),
+        );
+        (connection, sandbox)
     }
 
     #[tokio::test]
     async fn paging_by_cursor_lists_every_contact_once() {
-        let connection = demo().await;
+        let (connection, _sandbox) = demo().await;
         let mut seen = HashSet::new();
         let mut cursor = None;
         let mut pages = 0;
@@ -416,12 +394,8 @@ mod tests {
 
     #[tokio::test]
     async fn search_finds_a_contact_by_name_and_opens_its_records() {
-        let connection = demo().await;
-        let dataset = connection
-            ._sandbox
-            .as_ref()
-            .expect("demo has a sandbox")
-            .dataset();
+        let (connection, sandbox) = demo().await;
+        let dataset = sandbox.dataset();
         let dataset = dataset.read().await;
         let target = dataset
             .contacts
@@ -477,7 +451,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_bad_cursor_or_unknown_contact_is_a_typed_error() {
-        let connection = demo().await;
+        let (connection, _sandbox) = demo().await;
         let error = connection
             .list_contacts("", Some("not json"), 10)
             .await
@@ -492,14 +466,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_read_only_token_can_read_and_a_write_is_refused_clearly() {
-        let connection = Connection::open(Launch::Demo {
-            contacts: 20,
-            seed: 7,
-            read_only: true,
-        })
-        .await
-        .expect("read-only demo");
-        assert!(!connection.info().can_write);
+        let sandbox = sandbox(20).await;
+        let token = sandbox.issue_token(&[sandbox::SCOPE_READ]);
+        let connection = connect(&sandbox.base_url(), sandbox.location_id(), &token);
         let page = connection
             .list_contacts("", None, 5)
             .await
@@ -527,13 +496,7 @@ mod tests {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let connection = Connection::open(Launch::Live {
-            base_url: format!("http://127.0.0.1:{port}"),
-            location_id: "loc".to_owned(),
-            token: ghl::AccessToken::new("pit-test".to_owned()),
-        })
-        .await
-        .expect("live connection is lazy");
+        let connection = connect(&format!("http://127.0.0.1:{port}"), "loc", "pit-test");
         let error = connection
             .list_contacts("", None, 10)
             .await

@@ -50,6 +50,15 @@ pub fn app_binary() -> PathBuf {
     binary
 }
 
+/// A `BROWSER` command for the app: headless Chromium following the sign-in
+/// redirects (see tests/browser/headless-chromium.sh).
+pub fn headless_browser() -> String {
+    workspace_root()
+        .join("tests/browser/headless-chromium.sh")
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Where screenshots of a run go (looked at by people, and linked from the README).
 pub fn artifacts_dir() -> PathBuf {
     let dir = workspace_root().join("tests").join("artifacts");
@@ -103,7 +112,98 @@ fn ensure_display() -> (String, Option<Child>) {
     panic!("no free X display number between :90 and :139");
 }
 
+/// A private home for one app run: its settings, accounts and cache live here
+/// (the app reads `SWITCHBOARD_HOME`), so runs never see each other's state.
+/// Removed when dropped.
+pub struct Profile {
+    dir: PathBuf,
+}
+
+impl Profile {
+    pub fn new(name: &str) -> Profile {
+        let dir = std::env::temp_dir().join(format!(
+            "switchboard-e2e-{name}-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::create_dir_all(&dir).expect("create the profile directory");
+        Profile { dir }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    /// Every file under the profile, for scans of what the app wrote.
+    pub fn files(&self) -> Vec<PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&self.dir, &mut files);
+        files
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 impl App {
+    /// The app in live mode against `ghl_base_url` (a sandbox the test holds),
+    /// with its own profile.
+    pub async fn launch_live(ghl_base_url: &str, profile: &Profile, env: &[(&str, &str)]) -> App {
+        let home = profile.path().to_string_lossy().into_owned();
+        let mut all = vec![
+            ("SWITCHBOARD_GHL_BASE_URL", ghl_base_url),
+            ("SWITCHBOARD_HOME", home.as_str()),
+        ];
+        all.extend_from_slice(env);
+        App::launch_with_env(&[], &all).await
+    }
+
+    /// The app in demo mode, signed in through the sandbox's consent page in a
+    /// real (headless) browser, exactly as a person's first start goes, except
+    /// that the sandbox approves without a click.
+    pub async fn launch_demo(args: &[&str], profile: &Profile) -> App {
+        let home = profile.path().to_string_lossy().into_owned();
+        let browser = headless_browser();
+        let mut all_args = vec!["--demo"];
+        all_args.extend_from_slice(args);
+        let app = App::launch_with_env(
+            &all_args,
+            &[
+                ("SWITCHBOARD_HOME", home.as_str()),
+                ("SWITCHBOARD_DEMO_CONSENT", "approve"),
+                ("BROWSER", browser.as_str()),
+            ],
+        )
+        .await;
+        app.click("[data-testid=sign-in-oauth-button]").await;
+        app.wait_for("[data-testid=contact-row]").await;
+        app
+    }
+
+    /// Signs in with a Private Integration Token through the sign-in screen, as a
+    /// person pasting one would, and waits for the contact list.
+    pub async fn sign_in_with_token(&self, location_id: &str, token: &str) {
+        self.click("[data-testid=sign-in-token-button]").await;
+        self.fill("[data-testid=token-form] [name=locationId]", location_id)
+            .await;
+        self.fill("[data-testid=token-form] [name=token]", token).await;
+        self.click("[data-testid=token-form-submit]").await;
+        self.wait_for("[data-testid=contact-row]").await;
+    }
+
     /// Starts the app with `args` and waits for its window's web view to load.
     pub async fn launch(args: &[&str]) -> App {
         App::launch_with_env(args, &[]).await

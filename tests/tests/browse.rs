@@ -2,7 +2,7 @@
 //! tasks, notes and appointments. The expected data comes from the same seeded
 //! sandbox the app runs in-process.
 
-use switchboard_e2e::App;
+use switchboard_e2e::{App, Profile};
 
 #[tokio::test]
 #[ignore = "end-to-end: needs the built app, Xvfb and tauri-driver; run by scripts/test.sh"]
@@ -29,7 +29,8 @@ async fn search_a_contact_and_see_its_tasks_notes_and_appointments() {
         .expect("the demo data has a fully populated contact");
     let full_name = format!("{} {}", target.first_name, target.last_name);
 
-    let app = App::launch(&["--demo"]).await;
+    let profile = Profile::new("browse");
+    let app = App::launch_demo(&[], &profile).await;
     let badge = app.wait_for("[data-testid=demo-badge]").await;
     assert_eq!(badge.text().await.expect("badge text").trim(), "Demo");
     app.wait_for("[data-testid=contact-row]").await;
@@ -102,7 +103,8 @@ async fn search_a_contact_and_see_its_tasks_notes_and_appointments() {
 #[tokio::test]
 #[ignore = "end-to-end: needs the built app, Xvfb and tauri-driver; run by scripts/test.sh"]
 async fn a_search_without_matches_says_so() {
-    let app = App::launch(&["--demo"]).await;
+    let profile = Profile::new("browse-empty");
+    let app = App::launch_demo(&[], &profile).await;
     app.wait_for("[data-testid=contact-row]").await;
     let search = app.wait_for("[data-testid=contact-search]").await;
     search
@@ -121,7 +123,8 @@ async fn a_search_without_matches_says_so() {
 #[tokio::test]
 #[ignore = "end-to-end: needs the built app, Xvfb and tauri-driver; run by scripts/test.sh"]
 async fn with_read_only_access_editing_is_disabled_and_says_why() {
-    let app = App::launch(&["--demo", "--read-only"]).await;
+    let profile = Profile::new("browse-read-only");
+    let app = App::launch_demo(&["--read-only"], &profile).await;
     app.wait_for("[data-testid=read-only-badge]").await;
     app.click("[data-testid=contact-row]").await;
     let edit = app.wait_for("[data-testid=edit-contact-button]").await;

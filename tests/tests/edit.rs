@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use sandbox::{Dataset, Sandbox, SandboxConfig};
-use switchboard_e2e::App;
+use switchboard_e2e::{App, Profile};
 use tokio::sync::RwLock;
 
 const EMAIL: &str = "ann.lee.e2e@example.com";
@@ -38,16 +38,10 @@ async fn create_work_on_and_delete_a_contact() {
     .expect("sandbox");
     let data = sandbox.dataset();
     let base_url = sandbox.base_url();
-    let app = App::launch_with_env(
-        &[],
-        &[
-            ("SWITCHBOARD_TOKEN", sandbox.access_token()),
-            ("SWITCHBOARD_LOCATION_ID", sandbox.location_id()),
-            ("SWITCHBOARD_GHL_BASE_URL", &base_url),
-        ],
-    )
-    .await;
-    app.wait_for("[data-testid=contact-row]").await;
+    let profile = Profile::new("edit");
+    let app = App::launch_live(&base_url, &profile, &[]).await;
+    app.sign_in_with_token(sandbox.location_id(), sandbox.access_token())
+        .await;
 
     // Create, with the phone typed the way people type it.
     app.click("[data-testid=new-contact-button]").await;

@@ -1,10 +1,7 @@
-import { QueryClientProvider } from "@tanstack/react-query";
-import { act, render, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type {
   AppError,
-  AppInfo,
   Appointment,
   ContactDetail,
   ContactPage,
@@ -12,22 +9,9 @@ import type {
   Note,
   Task,
 } from "./bindings";
-import { App } from "./App";
-import { createQueryClient } from "./hooks/queries";
-import type * as Backend from "./backend";
+import { deferred, renderApp, SIGNED_IN } from "./test/helpers";
 
-vi.mock("./backend", async (importOriginal) => {
-  const actual = await importOriginal<typeof Backend>();
-  return {
-    ...actual,
-    appInfo: vi.fn(),
-    listContacts: vi.fn(),
-    getContact: vi.fn(),
-    listContactTasks: vi.fn(),
-    listContactNotes: vi.fn(),
-    listContactAppointments: vi.fn(),
-  };
-});
+vi.mock("./backend", () => import("./test/backendMock").then((m) => m.mockBackend()));
 
 import * as backend from "./backend";
 
@@ -109,33 +93,10 @@ const APPOINTMENTS: Appointment[] = [
   { id: "a-cancelled", title: "Leak repair", status: "cancelled", startTime: iso(5 * DAY), endTime: null, address: null, notes: null },
 ];
 
-const DEMO_INFO: AppInfo = { mode: "demo", locationId: "loc1", locationName: "Rocky Mountain Heating", version: "0.1.0", canWrite: true };
 const networkError: AppError = { code: "network", message: "dns error", details: null };
 
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-function renderApp(props: { initialContactId?: string } = {}) {
-  const client = createQueryClient();
-  client.setDefaultOptions({ queries: { ...client.getDefaultOptions().queries, retry: false } });
-  const user = userEvent.setup();
-  const utils = render(
-    <QueryClientProvider client={client}>
-      <App {...props} />
-    </QueryClientProvider>,
-  );
-  return { ...utils, user, client };
-}
-
 beforeEach(() => {
-  api.appInfo.mockResolvedValue(DEMO_INFO);
+  api.session.mockResolvedValue(SIGNED_IN);
   api.listContacts.mockImplementation(searchContacts);
   api.getContact.mockImplementation((id) => {
     const summary = EVERYONE.find((c) => c.id === id);
@@ -157,7 +118,7 @@ describe("header", () => {
   });
 
   it("has no Demo badge in live mode", async () => {
-    api.appInfo.mockResolvedValue({ ...DEMO_INFO, mode: "live" });
+    api.session.mockResolvedValue({ ...SIGNED_IN, mode: "live" });
     renderApp();
     await screen.findByText("Rocky Mountain Heating");
     expect(screen.queryByTestId("demo-badge")).not.toBeInTheDocument();
@@ -189,7 +150,7 @@ describe("contact list", () => {
     const first = deferred<ContactPage>();
     api.listContacts.mockReturnValueOnce(first.promise);
     renderApp();
-    expect(screen.getByText("Loading contacts…")).toBeInTheDocument();
+    expect(await screen.findByText("Loading contacts…")).toBeInTheDocument();
     expect(screen.getAllByTestId("skeleton")[0]).toHaveAttribute("aria-busy", "true");
     await act(async () => first.resolve(page(EVERYONE, null, 100)));
     expect(await screen.findByText("5,000 contacts")).toBeInTheDocument();
@@ -271,7 +232,7 @@ describe("contact view", () => {
   it("shows an empty state until a contact is selected", async () => {
     renderApp();
     expect(
-      within(screen.getByTestId("contact-view")).getByText(
+      within(await screen.findByTestId("contact-view")).getByText(
         "Select a contact to see their details, tasks, notes and appointments",
       ),
     ).toBeInTheDocument();
@@ -310,6 +271,7 @@ describe("contact view", () => {
     api.listContactAppointments.mockReturnValue(appointments.promise);
     renderApp({ initialContactId: "smith-1" });
 
+    await screen.findByTestId("tasks-section");
     const sections = ["tasks-section", "notes-section", "appointments-section"].map((id) => screen.getByTestId(id));
     for (const section of sections) expect(section).toHaveAttribute("aria-busy", "true");
 
@@ -348,7 +310,7 @@ describe("contact view", () => {
     api.listContactNotes.mockResolvedValue([]);
     api.listContactAppointments.mockResolvedValue([]);
     renderApp({ initialContactId: "smith-1" });
-    expect(await within(screen.getByTestId("tasks-section")).findByText("No tasks for this contact.")).toBeInTheDocument();
+    expect(await within(await screen.findByTestId("tasks-section")).findByText("No tasks for this contact.")).toBeInTheDocument();
     expect(await within(screen.getByTestId("notes-section")).findByText("No notes for this contact.")).toBeInTheDocument();
     expect(
       await within(screen.getByTestId("appointments-section")).findByText("No appointments for this contact."),
@@ -358,7 +320,7 @@ describe("contact view", () => {
   it("shows a section error with Retry without affecting the others, and Retry refetches", async () => {
     api.listContactTasks.mockRejectedValueOnce(networkError).mockResolvedValueOnce(TASKS);
     const { user } = renderApp({ initialContactId: "smith-1" });
-    const tasksSection = screen.getByTestId("tasks-section");
+    const tasksSection = await screen.findByTestId("tasks-section");
     const alert = await within(tasksSection).findByRole("alert");
     expect(alert).toHaveTextContent("Couldn’t load tasks");
     expect(alert).toHaveTextContent("can’t be reached");
@@ -373,7 +335,7 @@ describe("contact view", () => {
   it("shows an error for the contact itself", async () => {
     api.getContact.mockRejectedValueOnce("backend exploded");
     renderApp({ initialContactId: "smith-1" });
-    const card = screen.getByTestId("contact-card");
+    const card = await screen.findByTestId("contact-card");
     const alert = await within(card).findByRole("alert");
     expect(alert).toHaveTextContent("backend exploded");
     expect(within(alert).getByRole("button", { name: "Retry" })).toBeInTheDocument();

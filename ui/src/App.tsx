@@ -1,10 +1,14 @@
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import type { ContactSummary } from "./bindings";
+import { ErrorMessage, Spinner } from "./components/common";
 import { ContactsPane } from "./components/ContactsPane";
 import { ContactView } from "./components/ContactView";
 import { Header } from "./components/Header";
+import { ReconnectBanner } from "./components/ReconnectBanner";
+import { SignInScreen } from "./components/SignIn";
 import { ToastProvider } from "./components/Toasts";
 import { NowProvider } from "./hooks/now";
+import { activeAccountOf, useSession } from "./hooks/queries";
 
 type Props = {
   /** Open this contact on start (used by the dev fake backend's `?select=`). */
@@ -12,6 +16,68 @@ type Props = {
 };
 
 export function App({ initialContactId = null }: Props) {
+  return (
+    <NowProvider>
+      <ToastProvider>
+        <Screens initialContactId={initialContactId} />
+      </ToastProvider>
+    </NowProvider>
+  );
+}
+
+/** The session decides the screen: sign-in, or the active location's contacts. */
+function Screens({ initialContactId }: { initialContactId: string | null }) {
+  const session = useSession();
+  const [addingLocation, setAddingLocation] = useState(false);
+  // `initialContactId` belongs to the location shown first, not to the others.
+  const firstLocation = useRef<string | null>(null);
+
+  if (session.isPending) {
+    return (
+      <div className="app-starting">
+        <Spinner size={24} label="Starting Switchboard" />
+      </div>
+    );
+  }
+  if (session.isError) {
+    return (
+      <div className="app-starting">
+        <ErrorMessage
+          error={session.error}
+          what="the sign-in state"
+          onRetry={() => void session.refetch()}
+          retrying={session.isFetching}
+        />
+      </div>
+    );
+  }
+
+  const info = session.data;
+  const account = activeAccountOf(info);
+  firstLocation.current ??= account?.locationId ?? null;
+  if (account === null || addingLocation) {
+    return (
+      <SignInScreen
+        session={info}
+        onBack={account !== null ? () => setAddingLocation(false) : undefined}
+        onSignedIn={() => setAddingLocation(false)}
+      />
+    );
+  }
+  return (
+    <div className="app">
+      <Header session={info} account={account} onAddLocation={() => setAddingLocation(true)} />
+      {account.needsReconnect ? <ReconnectBanner key={`reconnect-${account.locationId}`} account={account} /> : null}
+      {/* A fresh workspace per location: nothing selected in one shows in another. */}
+      <Workspace
+        key={`workspace-${account.locationId}`}
+        initialContactId={account.locationId === firstLocation.current ? initialContactId : null}
+      />
+    </div>
+  );
+}
+
+function Workspace({ initialContactId }: { initialContactId: string | null }) {
   const [selectedId, setSelectedId] = useState<string | null>(initialContactId);
   const [summary, setSummary] = useState<ContactSummary | null>(null);
 
@@ -26,16 +92,9 @@ export function App({ initialContactId = null }: Props) {
   }, []);
 
   return (
-    <NowProvider>
-      <ToastProvider>
-        <div className="app">
-          <Header />
-          <main className="workspace">
-            <ContactsPane selectedId={selectedId} onOpen={open} />
-            <ContactView contactId={selectedId} summary={summary} onOpenContact={open} onDeleted={deleted} />
-          </main>
-        </div>
-      </ToastProvider>
-    </NowProvider>
+    <main className="workspace">
+      <ContactsPane selectedId={selectedId} onOpen={open} />
+      <ContactView contactId={selectedId} summary={summary} onOpenContact={open} onDeleted={deleted} />
+    </main>
   );
 }

@@ -24,7 +24,7 @@ import {
   listContactNotes,
   listContactTasks,
   listContacts,
-  appInfo,
+  session,
   toAppError,
 } from "./backend";
 
@@ -40,14 +40,14 @@ beforeEach(() => {
 describe("commands", () => {
   it("call the Rust commands with camelCase arguments", async () => {
     invoke.mockResolvedValue("ok");
-    await appInfo();
+    await session();
     await listContacts({ query: "smith", cursor: null, limit: 100 });
     await getContact("c1");
     await listContactTasks("c1");
     await listContactNotes("c1");
     await listContactAppointments("c1");
     expect(invoke.mock.calls).toEqual([
-      ["app_info", {}],
+      ["session", {}],
       ["list_contacts", { query: "smith", cursor: null, limit: 100 }],
       ["get_contact", { contactId: "c1" }],
       ["list_contact_tasks", { contactId: "c1" }],

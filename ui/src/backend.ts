@@ -4,16 +4,21 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
-  AppInfo,
   Appointment,
   ContactDetail,
   ContactForm,
   ContactPage,
+  DuplicateMatch,
   ErrorCode,
   Note,
   NoteForm,
+  OAuthSettings,
+  OAuthSettingsForm,
+  PrivateTokenForm,
+  SessionInfo,
   Task,
   TaskForm,
+  UpsertOutcome,
 } from "./bindings";
 
 export type { AppError, ErrorCode } from "./bindings";
@@ -31,6 +36,14 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   timeout: true,
   invalid_response: true,
   outcome_unknown: true,
+  not_signed_in: true,
+  reauth_required: true,
+  sign_in_cancelled: true,
+  sign_in_denied: true,
+  sign_in_timed_out: true,
+  sign_in_failed: true,
+  not_configured: true,
+  keyring_unavailable: true,
   api: true,
   internal: true,
 };
@@ -95,8 +108,51 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-export function appInfo(): Promise<AppInfo> {
-  return call<AppInfo>("app_info", {});
+// ---------- Session ----------
+// Who is signed in where. Every command below resolves with the whole session after the
+// change, so the UI never has to guess which location is active.
+
+/** Asked first on start: `activeLocationId === null` means the sign-in screen. */
+export function session(): Promise<SessionInfo> {
+  return call<SessionInfo>("session", {});
+}
+
+/**
+ * "Sign in with HighLevel" in the system browser. Resolves when the person has finished
+ * there (it may take minutes); rejects with `sign_in_cancelled`, `sign_in_denied`
+ * (`details.providerMessage`), `sign_in_timed_out`, `sign_in_failed`, `not_configured` or
+ * `keyring_unavailable`.
+ */
+export function signInWithHighLevel(): Promise<SessionInfo> {
+  return call<SessionInfo>("sign_in_with_highlevel", {});
+}
+
+/** Stops a pending `signInWithHighLevel`, which then rejects with `sign_in_cancelled`. */
+export function cancelSignIn(): Promise<null> {
+  return call<null>("cancel_sign_in", {});
+}
+
+/** Verifies a Private Integration Token with a test call, then stores it. */
+export function signInWithToken(form: PrivateTokenForm): Promise<SessionInfo> {
+  return call<SessionInfo>("sign_in_with_token", { form });
+}
+
+export function switchLocation(locationId: string): Promise<SessionInfo> {
+  return call<SessionInfo>("switch_location", { locationId });
+}
+
+/** Forgets the location's sign-in; `deleteCache` also removes its contacts from this computer. */
+export function signOut(locationId: string, deleteCache: boolean): Promise<SessionInfo> {
+  return call<SessionInfo>("sign_out", { locationId, deleteCache });
+}
+
+export function oauthSettings(): Promise<OAuthSettings> {
+  return call<OAuthSettings>("oauth_settings", {});
+}
+
+/** `form.clientSecret === null` keeps the stored secret. */
+export function saveOAuthSettings(form: OAuthSettingsForm): Promise<OAuthSettings> {
+  return call<OAuthSettings>("save_oauth_settings", { form });
 }
 
 export type ListContactsArgs = { query: string; cursor: string | null; limit: number };
@@ -133,6 +189,16 @@ export function createContact(form: ContactForm): Promise<ContactDetail> {
 /** Null fields are left as they are; "" clears a field. */
 export function updateContact(contactId: string, form: ContactForm): Promise<ContactDetail> {
   return call<ContactDetail>("update_contact", { contactId, form });
+}
+
+/** The contact that already has this email or phone, if any (null fields are not looked up). */
+export function findDuplicateContact(email: string | null, phone: string | null): Promise<DuplicateMatch | null> {
+  return call<DuplicateMatch | null>("find_duplicate_contact", { email, phone });
+}
+
+/** Creates the contact, or updates the one that already has its email or phone. */
+export function upsertContact(form: ContactForm): Promise<UpsertOutcome> {
+  return call<UpsertOutcome>("upsert_contact", { form });
 }
 
 export function deleteContact(contactId: string): Promise<null> {

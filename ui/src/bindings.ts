@@ -2,11 +2,6 @@
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p switchboard bindings
 
 export type AppMode = "demo" | "live";
-export type AppInfo = { mode: AppMode, locationId: string, locationName: string, version: string, 
-/**
- * False when the token may only read; the UI then disables editing and says why.
- */
-canWrite: boolean, };
 export type ContactSummary = { id: string, displayName: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null, companyName: string | null, tags: Array<string>, dateUpdated: string | null, };
 export type ContactPage = { contacts: Array<ContactSummary>, total: number, 
 /**
@@ -25,5 +20,63 @@ export type TaskForm = { title: string, body: string | null,
  */
 dueDate: string, completed: boolean, };
 export type NoteForm = { title: string | null, body: string, pinned: boolean, color: string | null, };
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "api" | "internal";
+export type SignInMethod = "oauth" | "privateToken";
+export type LocationAccount = { locationId: string, name: string, method: SignInMethod, canWrite: boolean, 
+/**
+ * The refresh token was refused or the PIT rejected: show "Reconnect".
+ */
+needsReconnect: boolean, };
+export type SessionInfo = { mode: AppMode, version: string, accounts: Array<LocationAccount>, 
+/**
+ * `null` until a location is signed in: the UI shows the sign-in screen.
+ */
+activeLocationId: string | null, 
+/**
+ * "Sign in with HighLevel" can start (the OAuth app is configured).
+ */
+oauthReady: boolean, 
+/**
+ * Something the person should know about the saved sign-ins, e.g. a damaged
+ * accounts file that was set aside. Shown once on the sign-in screen.
+ */
+notice: string | null, };
+export type AuthorizeHost = "standard" | "whiteLabel" | "custom";
+export type OAuthSettings = { clientId: string, 
+/**
+ * The secret itself stays in the keyring; the UI only learns whether it is set.
+ */
+hasClientSecret: boolean, authorizeHost: AuthorizeHost, customAuthorizeUrl: string | null, 
+/**
+ * The exact redirect URIs to register for the app in the marketplace.
+ */
+redirectUris: Array<string>, 
+/**
+ * Ask for `contacts.write` as well as `contacts.readonly`.
+ */
+editingEnabled: boolean, 
+/**
+ * Set when IT deployed the settings as a file: the UI shows them read-only.
+ */
+managedByFile: string | null, };
+export type OAuthSettingsForm = { clientId: string, 
+/**
+ * `null` keeps the stored secret.
+ */
+clientSecret: string | null, authorizeHost: AuthorizeHost, customAuthorizeUrl: string | null, editingEnabled: boolean, };
+export type PrivateTokenForm = { locationId: string, 
+/**
+ * Verified with a test call, then stored in the keyring; never sent back.
+ */
+token: string, };
+export type DuplicateMatch = { contact: ContactSummary, 
+/**
+ * Which field matched: "email" or "phone".
+ */
+matchedOn: string, };
+export type UpsertOutcome = { contact: ContactDetail, 
+/**
+ * False when an existing contact (same email or phone) was updated.
+ */
+created: boolean, };
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "not_signed_in" | "reauth_required" | "sign_in_cancelled" | "sign_in_denied" | "sign_in_timed_out" | "sign_in_failed" | "not_configured" | "keyring_unavailable" | "api" | "internal";
 export type AppError = { code: ErrorCode, message: string, details: unknown, };

@@ -1,46 +1,16 @@
 // Component tests of the editing UI, with backend.ts mocked.
-import { QueryClientProvider } from "@tanstack/react-query";
-import { act, render, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError, AppInfo, ContactDetail, ContactForm, ContactPage, ContactSummary, Note, Task } from "./bindings";
-import { App } from "./App";
-import { createQueryClient } from "./hooks/queries";
-import type * as Backend from "./backend";
+import type { AppError, ContactDetail, ContactForm, ContactPage, ContactSummary, Note, Task } from "./bindings";
+import { account, deferred, renderApp, sessionOf, SIGNED_IN } from "./test/helpers";
 
-vi.mock("./backend", async (importOriginal) => {
-  const actual = await importOriginal<typeof Backend>();
-  return {
-    ...actual,
-    appInfo: vi.fn(),
-    listContacts: vi.fn(),
-    getContact: vi.fn(),
-    listContactTasks: vi.fn(),
-    listContactNotes: vi.fn(),
-    listContactAppointments: vi.fn(),
-    createContact: vi.fn(),
-    updateContact: vi.fn(),
-    deleteContact: vi.fn(),
-    createTask: vi.fn(),
-    updateTask: vi.fn(),
-    setTaskCompleted: vi.fn(),
-    deleteTask: vi.fn(),
-    createNote: vi.fn(),
-    updateNote: vi.fn(),
-    deleteNote: vi.fn(),
-    addTags: vi.fn(),
-    removeTags: vi.fn(),
-    knownTags: vi.fn(),
-    listBusinessContacts: vi.fn(),
-  };
-});
+vi.mock("./backend", () => import("./test/backendMock").then((m) => m.mockBackend()));
 
 import * as backend from "./backend";
 
 const api = vi.mocked(backend);
 
 const READ_ONLY = "Your GoHighLevel access is read-only (contacts.write scope missing)";
-const INFO: AppInfo = { mode: "demo", locationId: "loc1", locationName: "Rocky Mountain Heating", version: "0.1.0", canWrite: true };
 
 function summary(id: string, first: string, last: string, overrides: Partial<ContactSummary> = {}): ContactSummary {
   return {
@@ -104,35 +74,13 @@ const ALL_NULL: ContactForm = {
   source: null,
 };
 
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 function page(list: ContactSummary[]): ContactPage {
   return { contacts: list, total: list.length, nextCursor: null };
 }
 
-function renderApp(props: { initialContactId?: string } = {}) {
-  const client = createQueryClient();
-  client.setDefaultOptions({ queries: { ...client.getDefaultOptions().queries, retry: false } });
-  const user = userEvent.setup();
-  const utils = render(
-    <QueryClientProvider client={client}>
-      <App {...props} />
-    </QueryClientProvider>,
-  );
-  return { ...utils, user, client };
-}
-
 beforeEach(() => {
   contacts = [ANNA, BOB, CAROL];
-  api.appInfo.mockResolvedValue(INFO);
+  api.session.mockResolvedValue(SIGNED_IN);
   api.listContacts.mockImplementation(() => Promise.resolve(page(contacts)));
   api.getContact.mockImplementation((id) => {
     const s = contacts.find((c) => c.id === id);
@@ -474,7 +422,7 @@ describe("business view", () => {
 
 describe("read-only access", () => {
   it("disables every edit control and says why", async () => {
-    api.appInfo.mockResolvedValue({ ...INFO, canWrite: false });
+    api.session.mockResolvedValue(sessionOf([account({ canWrite: false })]));
     await openAnna();
     await screen.findByTestId("read-only-badge");
     const controls = [

@@ -1,54 +1,50 @@
 use tauri::State;
 
-use crate::ipc::{AppError, AppInfo, Appointment, ContactDetail, ContactPage, Note, Task};
-use crate::state::AppState;
-
-#[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
-    Ok(state.connection()?.info().clone())
-}
+use crate::ipc::{AppError, Appointment, ContactDetail, ContactPage, Note, Task};
+use crate::session::Sessions;
 
 #[tauri::command]
 pub async fn list_contacts(
-    state: State<'_, AppState>,
+    state: State<'_, Sessions>,
     query: String,
     cursor: Option<String>,
     limit: u32,
 ) -> Result<ContactPage, AppError> {
     state
-        .connection()?
+        .active()
+        .await?
         .list_contacts(&query, cursor.as_deref(), limit)
         .await
 }
 
 #[tauri::command]
 pub async fn get_contact(
-    state: State<'_, AppState>,
+    state: State<'_, Sessions>,
     contact_id: String,
 ) -> Result<ContactDetail, AppError> {
-    state.connection()?.contact(&contact_id).await
+    state.active().await?.contact(&contact_id).await
 }
 
 #[tauri::command]
 pub async fn list_contact_tasks(
-    state: State<'_, AppState>,
+    state: State<'_, Sessions>,
     contact_id: String,
 ) -> Result<Vec<Task>, AppError> {
-    state.connection()?.tasks(&contact_id).await
+    state.active().await?.tasks(&contact_id).await
 }
 
 #[tauri::command]
 pub async fn list_contact_notes(
-    state: State<'_, AppState>,
+    state: State<'_, Sessions>,
     contact_id: String,
 ) -> Result<Vec<Note>, AppError> {
-    state.connection()?.notes(&contact_id).await
+    state.active().await?.notes(&contact_id).await
 }
 
 #[tauri::command]
 pub async fn list_contact_appointments(
-    state: State<'_, AppState>,
+    state: State<'_, Sessions>,
     contact_id: String,
 ) -> Result<Vec<Appointment>, AppError> {
-    state.connection()?.appointments(&contact_id).await
+    state.active().await?.appointments(&contact_id).await
 }

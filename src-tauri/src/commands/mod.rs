@@ -2,3 +2,4 @@
 
 pub mod contacts;
 pub mod edits;
+pub mod session;

@@ -17,6 +17,10 @@ type Props = {
   /** Completes "Couldn’t …" for the error. */
   action?: string;
   fallbackFocus?: () => HTMLElement | null;
+  /** Read out while the confirmed action runs. */
+  pendingLabel?: string;
+  testId?: string;
+  confirmTestId?: string;
 };
 
 /** "Are you sure?" for something that can't be undone. Cancel has the focus. */
@@ -30,6 +34,9 @@ export function ConfirmDialog({
   error,
   action = "do this",
   fallbackFocus,
+  pendingLabel = "Deleting",
+  testId = "confirm-dialog",
+  confirmTestId = "confirm-delete-button",
 }: Props) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const messageId = useId();
@@ -42,7 +49,7 @@ export function ConfirmDialog({
       role="alertdialog"
       describedBy={messageId}
       initialFocusRef={cancelRef}
-      testId="confirm-dialog"
+      testId={testId}
       className="modal-narrow"
       fallbackFocus={fallbackFocus}
     >
@@ -60,9 +67,9 @@ export function ConfirmDialog({
           onClick={onConfirm}
           disabled={pending}
           aria-busy={pending || undefined}
-          data-testid="confirm-delete-button"
+          data-testid={confirmTestId}
         >
-          {slow ? <Spinner size={13} label="Deleting" /> : null}
+          {slow ? <Spinner size={13} label={pendingLabel} /> : null}
           {confirmLabel}
         </button>
       </div>

@@ -82,6 +82,10 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
             setCreating(false);
             onOpen(summaryOf(created));
           }}
+          onOpenExisting={(existing) => {
+            setCreating(false);
+            onOpen(existing);
+          }}
         />
       ) : null}
       <p className="count-line" data-testid="contact-count" aria-live="polite" aria-busy={searching}>

@@ -1,11 +1,21 @@
-import { useAppInfo } from "../hooks/queries";
+import { useState } from "react";
+import type { LocationAccount, SessionInfo } from "../bindings";
 import { READ_ONLY_MESSAGE } from "../lib/errors";
-import { LockIcon, SwitchboardMark } from "./icons";
+import { LocationSwitcher } from "./LocationSwitcher";
+import { OAuthSettingsDialog } from "./OAuthSettingsDialog";
+import { SignOutDialog } from "./SignOutDialog";
+import { GearIcon, LockIcon, SignOutIcon, SwitchboardMark } from "./icons";
 
 export const DEMO_TOOLTIP = "Demo mode: sample data from the built-in sandbox";
 
-export function Header() {
-  const info = useAppInfo();
+type Props = {
+  session: SessionInfo;
+  account: LocationAccount;
+  onAddLocation: () => void;
+};
+
+export function Header({ session, account, onAddLocation }: Props) {
+  const [dialog, setDialog] = useState<"settings" | "sign-out" | null>(null);
   return (
     <header className="app-header">
       <div className="brand">
@@ -15,36 +25,50 @@ export function Header() {
         <h1 className="wordmark">Switchboard</h1>
       </div>
       <div className="header-location" data-testid="location">
-        {info.isPending ? (
-          <span className="skeleton-bar header-skeleton" aria-busy="true" aria-label="Loading location" role="status" />
-        ) : info.isError ? (
-          <span className="muted" title="The location couldn’t be loaded">
-            Location unavailable
-          </span>
-        ) : (
-          <>
-            <span className="location-label">Location</span>
-            <span className="location-name" data-testid="location-name">
-              {info.data.locationName || info.data.locationId}
-            </span>
-          </>
-        )}
+        <span className="location-label" aria-hidden="true">
+          Location
+        </span>
+        <LocationSwitcher session={session} active={account} onAddLocation={onAddLocation} />
       </div>
       <div className="header-end">
-        {info.data?.canWrite === false ? (
+        {account.canWrite ? null : (
           <span className="badge badge-readonly" data-testid="read-only-badge" title={READ_ONLY_MESSAGE}>
             <LockIcon size={12} />
             Read-only
           </span>
-        ) : null}
-        {info.data?.mode === "demo" ? (
+        )}
+        {session.mode === "demo" ? (
           <span className="badge badge-demo" data-testid="demo-badge" title={DEMO_TOOLTIP}>
             <span className="badge-dot" aria-hidden="true" />
             Demo
           </span>
         ) : null}
-        {info.data?.version ? <span className="version">v{info.data.version}</span> : null}
+        <button
+          type="button"
+          className="header-button"
+          data-testid="oauth-settings-button"
+          aria-haspopup="dialog"
+          title="HighLevel app settings"
+          onClick={() => setDialog("settings")}
+        >
+          <GearIcon size={15} />
+          <span className="visually-hidden">HighLevel app settings</span>
+        </button>
+        <button
+          type="button"
+          className="header-button"
+          data-testid="sign-out-button"
+          aria-haspopup="dialog"
+          title={`Sign out of ${account.name}`}
+          onClick={() => setDialog("sign-out")}
+        >
+          <SignOutIcon size={15} />
+          Sign out
+        </button>
+        <span className="version">v{session.version}</span>
       </div>
+      {dialog === "settings" ? <OAuthSettingsDialog onClose={() => setDialog(null)} /> : null}
+      {dialog === "sign-out" ? <SignOutDialog account={account} onClose={() => setDialog(null)} /> : null}
     </header>
   );
 }

@@ -1,17 +1,16 @@
 import { useEffect, useId, useRef, useState, type CSSProperties, type FormEvent } from "react";
 import type { Note } from "../bindings";
 import { isTempId, mutationKeys, tempId, usePendingIds, useDeleteNote, useSaveNote } from "../hooks/mutations";
-import { useContactNotes, useWriteAccess, type WriteAccess } from "../hooks/queries";
+import { useContactNotes, type WriteAccess } from "../hooks/queries";
 import { useNow } from "../hooks/now";
 import { useReturnFocus } from "../hooks/useReturnFocus";
 import { useSlow } from "../hooks/useSlow";
 import { formatFullDateTime, formatNoteDate } from "../lib/dates";
 import { orderNotes } from "../lib/ordering";
 import { Spinner } from "./common";
-import { ConfirmDialog } from "./ConfirmDialog";
 import { InputField, SubmitButton, TextAreaField } from "./forms";
-import { PencilIcon, PinIcon, PlusIcon, TrashIcon } from "./icons";
-import { Section } from "./Section";
+import { PencilIcon, PinIcon, TrashIcon } from "./icons";
+import { ItemsSection, type ItemControls } from "./ItemsSection";
 
 const NOTE_ICON = (
   <svg className="icon" width={16} height={16} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
@@ -42,106 +41,41 @@ type NoteValues = { title: string; body: string };
 
 export function NotesSection({ contactId }: { contactId: string }) {
   const query = useContactNotes(contactId);
-  const access = useWriteAccess();
-  const [adding, setAdding] = useState(false);
-  const [editingId, setEditingId] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<Note | null>(null);
-  const addRef = useRef<HTMLButtonElement>(null);
   const save = useSaveNote(contactId);
   const remove = useDeleteNote(contactId);
-  const addButton = () => addRef.current;
-
   return (
-    <Section
+    <ItemsSection
       name="notes"
       title="Notes"
-      noun="notes"
       query={query}
       empty="No notes for this contact."
       icon={NOTE_ICON}
-      actions={
-        <button
-          ref={addRef}
-          type="button"
-          className="button button-small"
-          data-testid="add-note-button"
-          disabled={!access.canWrite || query.data === undefined || adding}
-          title={access.reason}
-          aria-expanded={adding}
-          onClick={() => {
-            setEditingId(null);
-            setAdding(true);
+      itemNoun="note"
+      itemName={noteName}
+      remove={(note) => remove.mutate({ id: note.id, item: note })}
+      addForm={({ close, fallbackFocus }) => (
+        <NoteFormInline
+          initial={{ title: "", body: "" }}
+          submitLabel="Add note"
+          fallbackFocus={fallbackFocus}
+          onCancel={close}
+          onSubmit={(values) => {
+            close();
+            save.mutate({
+              id: tempId("note"),
+              isNew: true,
+              previous: null,
+              form: { title: values.title.trim() || null, body: values.body.trim(), pinned: false, color: null },
+            });
           }}
-        >
-          <PlusIcon size={14} />
-          Add note
-        </button>
-      }
-      before={
-        adding ? (
-          <NoteFormInline
-            initial={{ title: "", body: "" }}
-            submitLabel="Add note"
-            fallbackFocus={addButton}
-            onCancel={() => setAdding(false)}
-            onSubmit={(values) => {
-              setAdding(false);
-              save.mutate({
-                id: tempId("note"),
-                isNew: true,
-                previous: null,
-                form: { title: values.title.trim() || null, body: values.body.trim(), pinned: false, color: null },
-              });
-            }}
-          />
-        ) : null
-      }
-    >
-      {(notes) => (
-        <>
-          <NoteList
-            contactId={contactId}
-            notes={notes}
-            access={access}
-            editingId={editingId}
-            onEdit={(id) => {
-              setAdding(false);
-              setEditingId(id);
-            }}
-            onDoneEditing={() => setEditingId(null)}
-            onDelete={setConfirming}
-            fallbackFocus={addButton}
-          />
-          {confirming ? (
-            <ConfirmDialog
-              title="Delete note"
-              confirmLabel="Delete note"
-              onClose={() => setConfirming(null)}
-              fallbackFocus={addButton}
-              onConfirm={() => {
-                remove.mutate({ id: confirming.id, note: confirming });
-                setConfirming(null);
-              }}
-            >
-              <p>Delete the note “{noteName(confirming)}”? It is removed from GoHighLevel.</p>
-            </ConfirmDialog>
-          ) : null}
-        </>
+        />
       )}
-    </Section>
+      list={(notes, controls) => <NoteList contactId={contactId} notes={notes} {...controls} />}
+    />
   );
 }
 
-type ListProps = {
-  contactId: string;
-  notes: Note[];
-  access: WriteAccess;
-  editingId: string | null;
-  onEdit: (id: string) => void;
-  onDoneEditing: () => void;
-  onDelete: (note: Note) => void;
-  fallbackFocus: () => HTMLElement | null;
-};
+type ListProps = ItemControls<Note> & { contactId: string; notes: Note[] };
 
 function editButtonId(noteId: string): string {
   return `note-edit-${noteId}`;

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { Task } from "../bindings";
 import { isTempId, mutationKeys, tempId, usePendingIds, useDeleteTask, useSaveTask, useToggleTask } from "../hooks/mutations";
-import { useContactTasks, useWriteAccess, type WriteAccess } from "../hooks/queries";
+import { useContactTasks, type WriteAccess } from "../hooks/queries";
 import { useNow } from "../hooks/now";
 import { useReturnFocus } from "../hooks/useReturnFocus";
 import { useSlow } from "../hooks/useSlow";
@@ -9,10 +9,9 @@ import { formatDueDate, formatFullDateTime, formatOverdue } from "../lib/dates";
 import { orderTasks } from "../lib/ordering";
 import { checkTaskValues, defaultDue, dueParts, toDueDate, type DueParts, type TaskErrors, type TaskValues } from "../lib/taskForm";
 import { Spinner } from "./common";
-import { ConfirmDialog } from "./ConfirmDialog";
 import { InputField, SubmitButton, TextAreaField } from "./forms";
-import { CheckCircleIcon, CircleIcon, ClockIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
-import { Section } from "./Section";
+import { CheckCircleIcon, CircleIcon, ClockIcon, PencilIcon, TrashIcon } from "./icons";
+import { ItemsSection, type ItemControls } from "./ItemsSection";
 
 function taskValues(title: string, body: string, due: DueParts): TaskValues {
   return { title, body, dueDate: due.date, dueTime: due.time };
@@ -24,113 +23,47 @@ function taskName(task: Task): string {
 
 export function TasksSection({ contactId }: { contactId: string }) {
   const query = useContactTasks(contactId);
-  const access = useWriteAccess();
-  const [adding, setAdding] = useState(false);
-  const [editingId, setEditingId] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<Task | null>(null);
-  const addRef = useRef<HTMLButtonElement>(null);
   const save = useSaveTask(contactId);
   const remove = useDeleteTask(contactId);
   const now = useNow();
-
-  const addButton = () => addRef.current;
-
   return (
-    <Section
+    <ItemsSection
       name="tasks"
       title="Tasks"
-      noun="tasks"
       query={query}
       empty="No tasks for this contact."
       icon={<CheckCircleIcon size={16} />}
-      actions={
-        <button
-          ref={addRef}
-          type="button"
-          className="button button-small"
-          data-testid="add-task-button"
-          disabled={!access.canWrite || query.data === undefined || adding}
-          title={access.reason}
-          aria-expanded={adding}
-          onClick={() => {
-            setEditingId(null);
-            setAdding(true);
+      itemNoun="task"
+      itemName={taskName}
+      remove={(task) => remove.mutate({ id: task.id, item: task })}
+      addForm={({ close, fallbackFocus }) => (
+        <TaskFormInline
+          initial={taskValues("", "", defaultDue(now))}
+          submitLabel="Add task"
+          fallbackFocus={fallbackFocus}
+          onCancel={close}
+          onSubmit={(values) => {
+            close();
+            save.mutate({
+              id: tempId("task"),
+              isNew: true,
+              previous: null,
+              form: {
+                title: values.title.trim(),
+                body: values.body.trim() || null,
+                dueDate: toDueDate(values.dueDate, values.dueTime) ?? "",
+                completed: false,
+              },
+            });
           }}
-        >
-          <PlusIcon size={14} />
-          Add task
-        </button>
-      }
-      before={
-        adding ? (
-          <TaskFormInline
-            initial={taskValues("", "", defaultDue(now))}
-            submitLabel="Add task"
-            fallbackFocus={addButton}
-            onCancel={() => setAdding(false)}
-            onSubmit={(values) => {
-              setAdding(false);
-              save.mutate({
-                id: tempId("task"),
-                isNew: true,
-                previous: null,
-                form: {
-                  title: values.title.trim(),
-                  body: values.body.trim() || null,
-                  dueDate: toDueDate(values.dueDate, values.dueTime) ?? "",
-                  completed: false,
-                },
-              });
-            }}
-          />
-        ) : null
-      }
-    >
-      {(tasks) => (
-        <>
-          <TaskList
-            contactId={contactId}
-            tasks={tasks}
-            access={access}
-            editingId={editingId}
-            onEdit={(id) => {
-              setAdding(false);
-              setEditingId(id);
-            }}
-            onDoneEditing={() => setEditingId(null)}
-            onDelete={setConfirming}
-            fallbackFocus={addButton}
-          />
-          {confirming ? (
-            <ConfirmDialog
-              title="Delete task"
-              confirmLabel="Delete task"
-              onClose={() => setConfirming(null)}
-              fallbackFocus={addButton}
-              onConfirm={() => {
-                remove.mutate({ id: confirming.id, task: confirming });
-                setConfirming(null);
-              }}
-            >
-              <p>Delete the task “{taskName(confirming)}”? It is removed from GoHighLevel.</p>
-            </ConfirmDialog>
-          ) : null}
-        </>
+        />
       )}
-    </Section>
+      list={(tasks, controls) => <TaskList contactId={contactId} tasks={tasks} {...controls} />}
+    />
   );
 }
 
-type ListProps = {
-  contactId: string;
-  tasks: Task[];
-  access: WriteAccess;
-  editingId: string | null;
-  onEdit: (id: string) => void;
-  onDoneEditing: () => void;
-  onDelete: (task: Task) => void;
-  fallbackFocus: () => HTMLElement | null;
-};
+type ListProps = ItemControls<Task> & { contactId: string; tasks: Task[] };
 
 function TaskList({ contactId, tasks, access, editingId, onEdit, onDoneEditing, onDelete, fallbackFocus }: ListProps) {
   const now = useNow();

@@ -1,6 +1,6 @@
 // Labelled inputs with their hint and error linked through aria-describedby, and a
 // busy-aware submit button. Shared by the contact, task and note forms.
-import type { ChangeEvent, HTMLAttributes, ReactNode, Ref } from "react";
+import { useState, type ChangeEvent, type HTMLAttributes, type ReactNode, type Ref } from "react";
 import { useSlow } from "../hooks/useSlow";
 import { Spinner } from "./common";
 import { AlertIcon } from "./icons";
@@ -22,13 +22,16 @@ type FieldProps = {
 };
 
 type InputProps = FieldProps & {
-  type?: "text" | "email" | "tel" | "date" | "time" | "url";
+  /** "password": hidden as typed, with a Show/Hide button. */
+  type?: "text" | "email" | "tel" | "date" | "time" | "url" | "password";
   autoComplete?: string;
   inputMode?: HTMLAttributes<HTMLInputElement>["inputMode"];
   placeholder?: string;
   maxLength?: number;
   inputRef?: Ref<HTMLInputElement>;
   required?: boolean;
+  readOnly?: boolean;
+  testId?: string;
 };
 
 function describedByOf(id: string, hint: ReactNode, error: string | null | undefined, extra: string | null | undefined) {
@@ -83,29 +86,53 @@ export function InputField({
   maxLength,
   inputRef,
   required,
+  readOnly,
+  testId,
 }: InputProps) {
+  const [revealed, setRevealed] = useState(false);
+  const secret = type === "password";
+  const input = (
+    <input
+      ref={inputRef}
+      id={id}
+      name={name}
+      type={secret && revealed ? "text" : type}
+      className="text-input"
+      value={value}
+      onChange={(event: ChangeEvent<HTMLInputElement>) => onChange(event.target.value)}
+      onBlur={onBlur}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={describedByOf(id, hint, error, describedBy)}
+      aria-required={required || undefined}
+      autoComplete={autoComplete ?? "off"}
+      inputMode={inputMode}
+      placeholder={placeholder}
+      maxLength={maxLength}
+      disabled={disabled}
+      readOnly={readOnly}
+      data-testid={testId}
+      spellCheck={type === "text" ? undefined : false}
+    />
+  );
   return (
     <div className={className ? `form-field ${className}` : "form-field"}>
       <Label id={id} label={label} optional={optional} />
-      <input
-        ref={inputRef}
-        id={id}
-        name={name}
-        type={type}
-        className="text-input"
-        value={value}
-        onChange={(event: ChangeEvent<HTMLInputElement>) => onChange(event.target.value)}
-        onBlur={onBlur}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedByOf(id, hint, error, describedBy)}
-        aria-required={required || undefined}
-        autoComplete={autoComplete ?? "off"}
-        inputMode={inputMode}
-        placeholder={placeholder}
-        maxLength={maxLength}
-        disabled={disabled}
-        spellCheck={type === "text" ? undefined : false}
-      />
+      {secret ? (
+        <div className="input-with-button">
+          {input}
+          <button
+            type="button"
+            className="button button-small reveal-button"
+            aria-controls={id}
+            disabled={disabled}
+            onClick={() => setRevealed((shown) => !shown)}
+          >
+            {revealed ? "Hide" : "Show"}
+          </button>
+        </div>
+      ) : (
+        input
+      )}
       <Messages id={id} hint={hint} error={error} />
     </div>
   );
@@ -183,6 +210,50 @@ export function SubmitButton({
       {slow ? <Spinner size={13} label="Saving" /> : null}
       {children}
     </button>
+  );
+}
+
+/** A labelled checkbox with an optional explanation under it. */
+export function CheckboxField({
+  id,
+  name,
+  label,
+  checked,
+  onChange,
+  hint,
+  disabled,
+  testId,
+}: {
+  id: string;
+  name: string;
+  label: ReactNode;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: ReactNode;
+  disabled?: boolean;
+  testId?: string;
+}) {
+  return (
+    <div className="form-field checkbox-field">
+      <input
+        id={id}
+        name={name}
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        onChange={(event) => onChange(event.target.checked)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        data-testid={testId}
+      />
+      <label htmlFor={id} className="checkbox-label">
+        {label}
+      </label>
+      {hint ? (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

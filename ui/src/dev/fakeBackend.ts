@@ -7,7 +7,7 @@
 //   ?select=<id>|first|rich   open a contact on start ("rich": data in every section)
 //   ?latency=<ms>        base delay per command (default 250)
 //   ?fail=tasks,notes    make those commands reject (contacts, contact, tasks, notes,
-//                        appointments, info); add "once" (fail=tasks,once) to fail only
+//                        appointments, session); add "once" (fail=tasks,once) to fail only
 //                        the first call of each, so Retry can be tried
 //                        writes: every change fails with a network error; forbidden:
 //                        every change is refused (403); unknown: every change has an
@@ -16,20 +16,37 @@
 //   ?mode=live           report live mode (no Demo badge)
 //   ?readonly            report a read-only token (canWrite: false)
 //
+// Sign-in (see "Session" below):
+//   ?signedout           start with no location signed in (the sign-in screen)
+//   ?pit                 the starting location was connected with a Private Integration Token
+//   ?expired             the starting location's sign-in has expired: its first command
+//                        fails with reauth_required until "Reconnect"
+//   ?signin=denied|timeout|failed   how "Sign in with HighLevel" ends (default: it works,
+//                        ~1.5 s after starting, unless cancelled)
+//   ?oauth=unconfigured  no OAuth app set up yet (oauthReady: false)
+//   ?managed             the OAuth settings come from a file (read-only)
+//   A Private Integration Token "bad" is refused; any other is accepted.
+//
 // Changes (create/edit/delete contacts, tasks, notes, tags) are kept in memory until the
 // page reloads, and are checked roughly the way the Rust side checks them.
 import type {
   AppError,
-  AppInfo,
   Appointment,
   ContactDetail,
   ContactForm,
   ContactPage,
   ContactSummary,
+  DuplicateMatch,
+  LocationAccount,
   Note,
   NoteForm,
+  OAuthSettings,
+  OAuthSettingsForm,
+  PrivateTokenForm,
+  SessionInfo,
   Task,
   TaskForm,
+  UpsertOutcome,
 } from "../bindings";
 
 const params = new URLSearchParams(typeof window === "undefined" ? "" : window.location.search);
@@ -38,7 +55,7 @@ const failing = new Set((params.get("fail") ?? "").split(",").filter(Boolean));
 const failOnce = failing.has("once");
 const failedAlready = new Set<string>();
 
-const CONTACT_COUNT = params.has("empty") ? 0 : 5000;
+const EMPTY = params.has("empty");
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -83,10 +100,10 @@ function makeId(random: () => number): string {
 
 type FakeContact = ContactSummary & { index: number };
 
-function buildContacts(): FakeContact[] {
-  const random = rng(42);
+function buildContacts(seed: number, count: number): FakeContact[] {
+  const random = rng(seed);
   const contacts: FakeContact[] = [];
-  for (let index = 0; index < CONTACT_COUNT; index += 1) {
+  for (let index = 0; index < count; index += 1) {
     const firstName = pick(random, FIRST);
     const lastName = pick(random, LAST);
     const hasCompany = random() < 0.3;
@@ -114,10 +131,211 @@ function buildContacts(): FakeContact[] {
   return contacts;
 }
 
-let contactsCache: FakeContact[] | undefined;
+// ---------- Session ----------
+// Locations one can sign in to, each with contacts of its own.
+
+const LOCATIONS: ReadonlyArray<{ id: string; name: string; count: number }> = [
+  { id: "loc_demo_7f3k", name: "Rocky Mountain Heating & Plumbing", count: 5000 },
+  { id: "loc_demo_summit", name: "Summit Roofing & Gutters", count: 800 },
+  { id: "loc_demo_alpine", name: "Alpine Pest Control", count: 240 },
+];
+const REDIRECT_URIS = ["http://127.0.0.1:47615/callback", "http://127.0.0.1:47616/callback", "http://127.0.0.1:47617/callback"];
+const SIGN_IN_MS = 1500;
+
+/** `expired`: its token is no longer accepted (the next command says reauth_required). */
+type FakeAccount = LocationAccount & { expired: boolean };
+
+const accounts: FakeAccount[] = params.has("signedout")
+  ? []
+  : [
+      {
+        locationId: LOCATIONS[0]!.id,
+        name: LOCATIONS[0]!.name,
+        method: params.has("pit") ? "privateToken" : "oauth",
+        canWrite: !params.has("readonly"),
+        needsReconnect: false,
+        expired: params.has("expired"),
+      },
+    ];
+let activeId: string | null = accounts[0]?.locationId ?? null;
+
+const unconfigured = params.get("oauth") === "unconfigured";
+const oauth: Omit<OAuthSettings, "hasClientSecret" | "redirectUris"> & { secret: string | null } = {
+  clientId: unconfigured ? "" : "sandbox-demo-client",
+  secret: unconfigured ? null : "sandbox-demo-secret",
+  authorizeHost: "standard",
+  customAuthorizeUrl: null,
+  editingEnabled: true,
+  managedByFile: params.has("managed") ? "/etc/switchboard/oauth.toml" : null,
+};
+
+function oauthReady(): boolean {
+  return oauth.clientId !== "" && oauth.secret !== null && (oauth.authorizeHost !== "custom" || !!oauth.customAuthorizeUrl);
+}
+
+function sessionInfo(): SessionInfo {
+  return {
+    mode: params.get("mode") === "live" ? "live" : "demo",
+    version: "0.1.0",
+    accounts: accounts.map(({ expired: _expired, ...account }) => ({ ...account })),
+    activeLocationId: activeId,
+    oauthReady: oauthReady(),
+    notice: params.has("damaged") ? "The list of signed-in locations could not be read. It was set aside; please sign in again." : null,
+  };
+}
+
+function oauthSettings(): OAuthSettings {
+  const { secret, ...rest } = oauth;
+  return { ...rest, hasClientSecret: secret !== null, redirectUris: [...REDIRECT_URIS] };
+}
+
+function saveOAuthSettings(form: OAuthSettingsForm): OAuthSettings {
+  if (oauth.managedByFile !== null) {
+    throw { code: "validation", message: `These settings are managed by ${oauth.managedByFile}`, details: null } satisfies AppError;
+  }
+  const problems: string[] = [];
+  if (form.clientId.trim() === "") problems.push("clientId: is required");
+  if (form.authorizeHost === "custom" && !/^https?:\/\/\S+$/.test(form.customAuthorizeUrl ?? "")) {
+    problems.push("customAuthorizeUrl: must be an http(s) URL");
+  }
+  if (problems.length > 0) throw validation(problems);
+  oauth.clientId = form.clientId.trim();
+  if (form.clientSecret !== null) oauth.secret = form.clientSecret;
+  oauth.authorizeHost = form.authorizeHost;
+  oauth.customAuthorizeUrl = form.authorizeHost === "custom" ? form.customAuthorizeUrl : null;
+  oauth.editingEnabled = form.editingEnabled;
+  return oauthSettings();
+}
+
+function activeAccount(): FakeAccount | null {
+  return accounts.find((a) => a.locationId === activeId) ?? null;
+}
+
+/** Every location command needs a signed-in location whose token still works. */
+function requireSignedIn(): FakeAccount {
+  const account = activeAccount();
+  if (account === null) throw { code: "not_signed_in", message: "No location is signed in.", details: null } satisfies AppError;
+  if (account.expired) {
+    account.needsReconnect = true;
+    throw {
+      code: "reauth_required",
+      message: `The sign-in to ${account.name} has expired; reconnect to continue.`,
+      details: { locationId: account.locationId },
+    } satisfies AppError;
+  }
+  return account;
+}
+
+function connect(locationId: string, name: string, method: FakeAccount["method"]): SessionInfo {
+  const account: FakeAccount = {
+    locationId,
+    name,
+    method,
+    canWrite: !params.has("readonly") && (method === "privateToken" || oauth.editingEnabled),
+    needsReconnect: false,
+    expired: false,
+  };
+  const at = accounts.findIndex((a) => a.locationId === locationId);
+  if (at >= 0) accounts[at] = account;
+  else accounts.push(account);
+  activeId = locationId;
+  return sessionInfo();
+}
+
+let pendingSignIn: { timer: ReturnType<typeof setTimeout>; reject: (error: AppError) => void } | null = null;
+
+/** "Sign in with HighLevel": the browser part is played by a timer. */
+function signInWithHighLevel(): Promise<SessionInfo> {
+  if (!oauthReady()) {
+    throw { code: "not_configured", message: "The HighLevel app isn't set up: enter its client ID and secret in Settings.", details: null } satisfies AppError;
+  }
+  if (pendingSignIn !== null) {
+    throw { code: "sign_in_failed", message: "A sign-in is already waiting in the browser.", details: null } satisfies AppError;
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pendingSignIn = null;
+      try {
+        resolve(finishBrowserSignIn());
+      } catch (error) {
+        reject(error);
+      }
+    }, SIGN_IN_MS);
+    pendingSignIn = { timer, reject };
+  });
+}
+
+function finishBrowserSignIn(): SessionInfo {
+  switch (params.get("signin")) {
+    case "denied":
+      throw { code: "sign_in_denied", message: "HighLevel denied access.", details: { providerMessage: "The user denied the request." } } satisfies AppError;
+    case "timeout":
+      throw { code: "sign_in_timed_out", message: "Nobody finished the sign-in in the browser in time.", details: null } satisfies AppError;
+    case "failed":
+      throw { code: "sign_in_failed", message: "The answer from HighLevel didn't match this sign-in (state mismatch).", details: null } satisfies AppError;
+    default:
+      break;
+  }
+  // Reconnecting the active location, or the next location not signed in yet.
+  const active = activeAccount();
+  if (active?.needsReconnect && active.method === "oauth") return connect(active.locationId, active.name, "oauth");
+  const next = LOCATIONS.find((l) => !accounts.some((a) => a.locationId === l.id)) ?? LOCATIONS[0]!;
+  return connect(next.id, next.name, "oauth");
+}
+
+function cancelSignIn(): null {
+  if (pendingSignIn !== null) {
+    clearTimeout(pendingSignIn.timer);
+    pendingSignIn.reject({ code: "sign_in_cancelled", message: "The sign-in was cancelled.", details: null });
+    pendingSignIn = null;
+  }
+  return null;
+}
+
+function signInWithToken(form: PrivateTokenForm): SessionInfo {
+  const locationId = form.locationId.trim();
+  const problems: string[] = [];
+  if (locationId === "") problems.push("locationId: is required");
+  if (form.token.trim() === "") problems.push("token: is required");
+  if (problems.length > 0) throw validation(problems);
+  if (form.token.trim() === "bad") {
+    throw { code: "unauthorized", message: "GoHighLevel rejected the token (401): Invalid JWT", details: null } satisfies AppError;
+  }
+  const known = LOCATIONS.find((l) => l.id === locationId);
+  return connect(locationId, known?.name ?? `Location ${locationId}`, "privateToken");
+}
+
+function switchLocation(locationId: string): SessionInfo {
+  if (!accounts.some((a) => a.locationId === locationId)) {
+    throw { code: "not_signed_in", message: "That location is not signed in.", details: { locationId } } satisfies AppError;
+  }
+  activeId = locationId;
+  return sessionInfo();
+}
+
+function signOut(locationId: string, deleteCache: boolean): SessionInfo {
+  const at = accounts.findIndex((a) => a.locationId === locationId);
+  if (at < 0) throw { code: "not_signed_in", message: "That location is not signed in.", details: { locationId } } satisfies AppError;
+  accounts.splice(at, 1);
+  if (deleteCache) contactsByLocation.delete(locationId);
+  if (activeId === locationId) activeId = accounts[0]?.locationId ?? null;
+  return sessionInfo();
+}
+
+const contactsByLocation = new Map<string, FakeContact[]>();
+
+/** The active location's contacts. */
 function allContacts(): FakeContact[] {
-  contactsCache ??= buildContacts();
-  return contactsCache;
+  const locationId = activeId ?? LOCATIONS[0]!.id;
+  let contacts = contactsByLocation.get(locationId);
+  if (contacts === undefined) {
+    const known = LOCATIONS.findIndex((l) => l.id === locationId);
+    // The first location keeps seed 42, so `?select=` ids stay the same.
+    const seed = known === 0 ? 42 : hashString(locationId);
+    contacts = buildContacts(seed, EMPTY ? 0 : (LOCATIONS[known]?.count ?? 150));
+    contactsByLocation.set(locationId, contacts);
+  }
+  return contacts;
 }
 
 function findContact(id: string): FakeContact {
@@ -238,6 +456,22 @@ function updateContact(id: string, form: ContactForm): ContactDetail {
   return next;
 }
 
+function findDuplicate(email: string | null, phone: string | null): DuplicateMatch | null {
+  const wanted = email?.trim().toLowerCase() || null;
+  const byEmail = wanted === null ? undefined : allContacts().find((c) => c.email?.toLowerCase() === wanted);
+  const byPhone = phone === null ? undefined : allContacts().find((c) => c.phone === phone.trim());
+  const found = byEmail ?? byPhone;
+  if (found === undefined) return null;
+  const { index: _index, ...contact } = found;
+  return { contact, matchedOn: byEmail ? "email" : "phone" };
+}
+
+function upsertContact(form: ContactForm): UpsertOutcome {
+  const existing = findDuplicate(form.email, form.phone);
+  if (existing === null) return { contact: createContact(form), created: true };
+  return { contact: updateContact(existing.contact.id, form), created: false };
+}
+
 function deleteContact(id: string): null {
   findContact(id);
   const list = allContacts();
@@ -293,6 +527,7 @@ function businessContacts(businessId: string): ContactPage {
 
 const WRITES = new Set([
   "create_contact",
+  "upsert_contact",
   "update_contact",
   "delete_contact",
   "create_task",
@@ -522,17 +757,34 @@ function delay(ms: number): Promise<void> {
 export async function fakeInvoke<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
   await delay(latency * (0.6 + Math.random() * 0.8));
   const contactId = String(args.contactId ?? "");
+  const sessionCommand = (): unknown => {
+    switch (command) {
+      case "session":
+        maybeFail("session");
+        return sessionInfo();
+      case "sign_in_with_highlevel":
+        return signInWithHighLevel();
+      case "cancel_sign_in":
+        return cancelSignIn();
+      case "sign_in_with_token":
+        return signInWithToken(args.form as PrivateTokenForm);
+      case "switch_location":
+        return switchLocation(String(args.locationId ?? ""));
+      case "sign_out":
+        return signOut(String(args.locationId ?? ""), Boolean(args.deleteCache));
+      case "oauth_settings":
+        return oauthSettings();
+      case "save_oauth_settings":
+        return saveOAuthSettings(args.form as OAuthSettingsForm);
+      default:
+        requireSignedIn();
+        return run();
+    }
+  };
   const run = (): unknown => {
     switch (command) {
-      case "app_info":
-        maybeFail("info");
-        return {
-          mode: params.get("mode") === "live" ? "live" : "demo",
-          locationId: "loc_demo_7f3k",
-          locationName: "Rocky Mountain Heating & Plumbing",
-          version: "0.1.0",
-          canWrite: !params.has("readonly"),
-        } satisfies AppInfo;
+      case "find_duplicate_contact":
+        return findDuplicate((args.email as string | null) ?? null, (args.phone as string | null) ?? null);
       case "list_contacts":
         maybeFail("contacts");
         return listContacts(String(args.query ?? ""), (args.cursor as string | null) ?? null, Number(args.limit ?? 100));
@@ -563,6 +815,8 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
     switch (command) {
       case "create_contact":
         return createContact(args.form as ContactForm);
+      case "upsert_contact":
+        return upsertContact(args.form as ContactForm);
       case "update_contact":
         return updateContact(contactId, args.form as ContactForm);
       case "delete_contact":
@@ -628,7 +882,7 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
         throw `unknown command ${command}`;
     }
   };
-  return run() as T;
+  return sessionCommand() as T;
 }
 
 /** `?select=first` → the first contact's id; otherwise the value itself. */

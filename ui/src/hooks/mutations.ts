@@ -18,6 +18,7 @@ import {
   updateContact,
   updateNote,
   updateTask,
+  upsertContact,
 } from "../backend";
 import { useToast } from "../components/Toasts";
 import { describeWriteError } from "../lib/errors";
@@ -186,6 +187,19 @@ export function useUpdateContact(contactId: string) {
   });
 }
 
+/** Creates the contact, or updates the one that already has its email or phone. */
+export function useUpsertContact() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (form: ContactForm) => upsertContact(form),
+    onSuccess: ({ contact }) => {
+      client.setQueryData(queryKeys.contact(contact.id), contact);
+      patchContact(client, contact.id, () => summaryOf(contact));
+      refreshLists(client);
+    },
+  });
+}
+
 export function useDeleteContact(contactId: string) {
   const client = useQueryClient();
   return useMutation({
@@ -240,8 +254,11 @@ export function useChangeTags(contactId: string) {
 // ---------- Tasks ----------
 
 export type ToggleTask = { id: string; task: Task; completed: boolean };
-export type SaveTask = { id: string; isNew: boolean; form: TaskForm; previous: Task | null };
-export type RemoveTask = { id: string; task: Task };
+/** A new item (with a temporary id) or an edit of `previous`. */
+export type SaveItem<T, F> = { id: string; isNew: boolean; form: F; previous: T | null };
+/** `item` is put back if the delete is refused. */
+export type RemoveItem<T> = { id: string; item: T };
+export type SaveTask = SaveItem<Task, TaskForm>;
 
 export function useToggleTask(contactId: string) {
   const client = useQueryClient();
@@ -268,127 +285,135 @@ export function useToggleTask(contactId: string) {
 }
 
 export function useSaveTask(contactId: string) {
-  const client = useQueryClient();
-  const fail = useFailureToast();
-  const key = queryKeys.tasks(contactId);
-  const mutation = useMutation({
+  return useSaveItem<Task, TaskForm, SaveTask>(contactId, {
+    kind: "task",
     mutationKey: mutationKeys.tasks(contactId),
-    mutationFn: ({ id, isNew, form }: SaveTask) =>
-      isNew ? createTask(contactId, form) : updateTask(contactId, id, form),
-    onMutate: async ({ id, isNew, form, previous }) => {
-      await client.cancelQueries({ queryKey: key });
-      const shown: Task = {
-        id,
-        title: form.title,
-        body: form.body,
-        dueDate: form.dueDate,
-        completed: form.completed,
-        assignedTo: previous?.assignedTo ?? null,
-      };
-      updateList<Task>(client, key, (tasks) => (isNew ? [...tasks, shown] : replaceItem(tasks, id, shown)));
-    },
-    onSuccess: (saved, { id }) => updateList<Task>(client, key, (tasks) => replaceItem(tasks, id, saved)),
-    onError: (error, vars) => {
-      updateList<Task>(client, key, (tasks) =>
-        vars.isNew || vars.previous === null
-          ? tasks.filter((t) => t.id !== vars.id)
-          : replaceItem(tasks, vars.id, vars.previous),
-      );
-      const title = quoted(vars.form.title, "the task");
-      fail(error, vars.isNew ? `add the task ${title}` : `save the task ${title}`, {
-        contactId,
-        retry: () => mutation.mutate(vars.isNew ? { ...vars, id: tempId("task") } : vars),
-      });
-    },
+    queryKey: queryKeys.tasks(contactId),
+    create: createTask,
+    update: updateTask,
+    shown: (id, form, previous) => ({
+      id,
+      title: form.title,
+      body: form.body,
+      dueDate: form.dueDate,
+      completed: form.completed,
+      assignedTo: previous?.assignedTo ?? null,
+    }),
+    action: ({ isNew, form }) => `${isNew ? "add" : "save"} the task ${quoted(form.title, "the task")}`,
   });
-  return mutation;
 }
 
 export function useDeleteTask(contactId: string) {
-  const client = useQueryClient();
-  const fail = useFailureToast();
-  const key = queryKeys.tasks(contactId);
-  const mutation = useMutation({
+  return useDeleteItem<Task>(contactId, {
     mutationKey: mutationKeys.tasks(contactId),
-    mutationFn: ({ id }: RemoveTask) => deleteTask(contactId, id),
-    onMutate: async ({ id }) => {
-      await client.cancelQueries({ queryKey: key });
-      updateList<Task>(client, key, (tasks) => tasks.filter((t) => t.id !== id));
-    },
-    onError: (error, vars) => {
-      updateList<Task>(client, key, (tasks) => (tasks.some((t) => t.id === vars.id) ? tasks : [...tasks, vars.task]));
-      fail(error, `delete the task ${quoted(vars.task.title, "")}`.trim(), {
-        contactId,
-        retry: () => mutation.mutate(vars),
-      });
-    },
+    queryKey: queryKeys.tasks(contactId),
+    remove: deleteTask,
+    action: (task) => `delete the task ${quoted(task.title, "")}`.trim(),
   });
-  return mutation;
 }
 
 // ---------- Notes ----------
 
-export type SaveNote = { id: string; isNew: boolean; form: NoteForm; previous: Note | null; what?: "pin" | "unpin" };
-export type RemoveNote = { id: string; note: Note };
+export type SaveNote = SaveItem<Note, NoteForm> & { what?: "pin" | "unpin" };
 
 export function useSaveNote(contactId: string) {
+  return useSaveItem<Note, NoteForm, SaveNote>(contactId, {
+    kind: "note",
+    mutationKey: mutationKeys.notes(contactId),
+    queryKey: queryKeys.notes(contactId),
+    create: createNote,
+    update: updateNote,
+    shown: (id, form, previous) => ({
+      id,
+      title: form.title,
+      body: form.body,
+      pinned: form.pinned,
+      color: form.color,
+      dateAdded: previous?.dateAdded ?? new Date().toISOString(),
+    }),
+    action: ({ what, isNew }) =>
+      what === "pin" ? "pin the note" : what === "unpin" ? "unpin the note" : isNew ? "add the note" : "save the note",
+  });
+}
+
+export function useDeleteNote(contactId: string) {
+  return useDeleteItem<Note>(contactId, {
+    mutationKey: mutationKeys.notes(contactId),
+    queryKey: queryKeys.notes(contactId),
+    remove: deleteNote,
+    action: () => "delete the note",
+  });
+}
+
+// ---------- Optimistic list items (tasks, notes) ----------
+
+type SaveItemKind<T, F, V> = {
+  /** For temporary ids: "task". */
+  kind: string;
+  mutationKey: readonly unknown[];
+  queryKey: readonly unknown[];
+  create: (contactId: string, form: F) => Promise<T>;
+  update: (contactId: string, id: string, form: F) => Promise<T>;
+  /** The item as shown until GoHighLevel answers. */
+  shown: (id: string, form: F, previous: T | null) => T;
+  /** Completes "Couldn’t …" when refused. */
+  action: (vars: V) => string;
+};
+
+/**
+ * Adds or edits an item of a contact's list at once; when GoHighLevel refuses, only that
+ * item goes back to how it was, and a toast offers Retry.
+ */
+function useSaveItem<T extends { id: string }, F, V extends SaveItem<T, F>>(contactId: string, kind: SaveItemKind<T, F, V>) {
   const client = useQueryClient();
   const fail = useFailureToast();
-  const key = queryKeys.notes(contactId);
+  const key = kind.queryKey;
   const mutation = useMutation({
-    mutationKey: mutationKeys.notes(contactId),
-    mutationFn: ({ id, isNew, form }: SaveNote) =>
-      isNew ? createNote(contactId, form) : updateNote(contactId, id, form),
+    mutationKey: kind.mutationKey,
+    mutationFn: ({ id, isNew, form }: V) => (isNew ? kind.create(contactId, form) : kind.update(contactId, id, form)),
     onMutate: async ({ id, isNew, form, previous }) => {
       await client.cancelQueries({ queryKey: key });
-      const shown: Note = {
-        id,
-        title: form.title,
-        body: form.body,
-        pinned: form.pinned,
-        color: form.color,
-        dateAdded: previous?.dateAdded ?? new Date().toISOString(),
-      };
-      updateList<Note>(client, key, (notes) => (isNew ? [...notes, shown] : replaceItem(notes, id, shown)));
+      const shown = kind.shown(id, form, previous);
+      updateList<T>(client, key, (items) => (isNew ? [...items, shown] : replaceItem(items, id, shown)));
     },
-    onSuccess: (saved, { id }) => updateList<Note>(client, key, (notes) => replaceItem(notes, id, saved)),
+    onSuccess: (saved, { id }) => updateList<T>(client, key, (items) => replaceItem(items, id, saved)),
     onError: (error, vars) => {
-      updateList<Note>(client, key, (notes) =>
+      updateList<T>(client, key, (items) =>
         vars.isNew || vars.previous === null
-          ? notes.filter((n) => n.id !== vars.id)
-          : replaceItem(notes, vars.id, vars.previous),
+          ? items.filter((item) => item.id !== vars.id)
+          : replaceItem(items, vars.id, vars.previous),
       );
-      const action =
-        vars.what === "pin"
-          ? "pin the note"
-          : vars.what === "unpin"
-            ? "unpin the note"
-            : vars.isNew
-              ? "add the note"
-              : "save the note";
-      fail(error, action, {
+      fail(error, kind.action(vars), {
         contactId,
-        retry: () => mutation.mutate(vars.isNew ? { ...vars, id: tempId("note") } : vars),
+        retry: () => mutation.mutate(vars.isNew ? { ...vars, id: tempId(kind.kind) } : vars),
       });
     },
   });
   return mutation;
 }
 
-export function useDeleteNote(contactId: string) {
+type DeleteItemKind<T> = {
+  mutationKey: readonly unknown[];
+  queryKey: readonly unknown[];
+  remove: (contactId: string, id: string) => Promise<null>;
+  action: (item: T) => string;
+};
+
+/** Removes an item at once; puts it back with a Retry toast when GoHighLevel refuses. */
+function useDeleteItem<T extends { id: string }>(contactId: string, kind: DeleteItemKind<T>) {
   const client = useQueryClient();
   const fail = useFailureToast();
-  const key = queryKeys.notes(contactId);
+  const key = kind.queryKey;
   const mutation = useMutation({
-    mutationKey: mutationKeys.notes(contactId),
-    mutationFn: ({ id }: RemoveNote) => deleteNote(contactId, id),
+    mutationKey: kind.mutationKey,
+    mutationFn: ({ id }: RemoveItem<T>) => kind.remove(contactId, id),
     onMutate: async ({ id }) => {
       await client.cancelQueries({ queryKey: key });
-      updateList<Note>(client, key, (notes) => notes.filter((n) => n.id !== id));
+      updateList<T>(client, key, (items) => items.filter((item) => item.id !== id));
     },
     onError: (error, vars) => {
-      updateList<Note>(client, key, (notes) => (notes.some((n) => n.id === vars.id) ? notes : [...notes, vars.note]));
-      fail(error, "delete the note", { contactId, retry: () => mutation.mutate(vars) });
+      updateList<T>(client, key, (items) => (items.some((item) => item.id === vars.id) ? items : [...items, vars.item]));
+      fail(error, kind.action(vars.item), { contactId, retry: () => mutation.mutate(vars) });
     },
   });
   return mutation;

@@ -1,10 +1,10 @@
 // TanStack Query hooks over backend.ts. One query per concern, so every part of the
 // contact view loads, fails and retries on its own.
-import { keepPreviousData, useInfiniteQuery, useQuery, QueryClient } from "@tanstack/react-query";
-import type { ContactPage } from "../bindings";
+import { keepPreviousData, MutationCache, QueryCache, QueryClient, useInfiniteQuery, useQuery, type Query } from "@tanstack/react-query";
+import type { ContactPage, DuplicateMatch, LocationAccount, SessionInfo } from "../bindings";
 import { READ_ONLY_MESSAGE } from "../lib/errors";
 import {
-  appInfo,
+  findDuplicateContact,
   getContact,
   knownTags,
   listBusinessContacts,
@@ -12,6 +12,8 @@ import {
   listContactNotes,
   listContactTasks,
   listContacts,
+  oauthSettings,
+  session,
   toAppError,
 } from "../backend";
 
@@ -19,7 +21,8 @@ import {
 export const CONTACT_PAGE_SIZE = 100;
 
 export const queryKeys = {
-  appInfo: ["app-info"] as const,
+  session: ["session"] as const,
+  oauthSettings: ["oauth-settings"] as const,
   contacts: (query: string) => ["contacts", query] as const,
   contact: (id: string) => ["contact", id] as const,
   tasks: (id: string) => ["contact", id, "tasks"] as const,
@@ -31,7 +34,58 @@ export const queryKeys = {
   /** Prefix of every business-contacts query. */
   businesses: ["business"] as const,
   business: (businessId: string) => ["business", businessId] as const,
+  duplicate: (email: string | null, phone: string | null) => ["duplicate", email, phone] as const,
 };
+
+/** Queries that belong to no location: everything else is the active location's data. */
+const APP_WIDE: ReadonlySet<unknown> = new Set([queryKeys.session[0], queryKeys.oauthSettings[0]]);
+
+function isLocationQuery(query: Query): boolean {
+  return !APP_WIDE.has(query.queryKey[0]);
+}
+
+/**
+ * Puts a session the backend answered with in the cache. When the active location
+ * changed, the previous location's data is dropped first, so none of it shows under the
+ * new one; with `refetch` (after a reconnect) the same location's data is loaded again.
+ */
+export function applySession(client: QueryClient, next: SessionInfo, { refetch = false } = {}) {
+  const previous = client.getQueryData<SessionInfo>(queryKeys.session);
+  if (previous?.activeLocationId !== next.activeLocationId) {
+    void client.cancelQueries({ predicate: isLocationQuery });
+    client.removeQueries({ predicate: isLocationQuery });
+  } else if (refetch) {
+    void client.invalidateQueries({ predicate: isLocationQuery });
+  }
+  client.setQueryData(queryKeys.session, next);
+}
+
+export function activeAccountOf(info: SessionInfo | undefined): LocationAccount | null {
+  if (info?.activeLocationId == null) return null;
+  return info.accounts.find((account) => account.locationId === info.activeLocationId) ?? null;
+}
+
+/**
+ * What every failed command tells the session: `reauth_required` marks the active
+ * account for "Reconnect" (keeping everything on screen), `not_signed_in` means the UI's
+ * idea of the session is stale.
+ */
+function noteFailure(client: QueryClient, error: unknown, key: readonly unknown[] | undefined) {
+  if (key?.[0] === queryKeys.session[0]) return;
+  const { code } = toAppError(error);
+  if (code === "reauth_required") {
+    client.setQueryData<SessionInfo>(queryKeys.session, (info) => {
+      const active = activeAccountOf(info);
+      if (info === undefined || active === null || active.needsReconnect) return info;
+      return {
+        ...info,
+        accounts: info.accounts.map((a) => (a === active ? { ...a, needsReconnect: true } : a)),
+      };
+    });
+  } else if (code === "not_signed_in") {
+    void client.invalidateQueries({ queryKey: queryKeys.session });
+  }
+}
 
 /** Only failures that may go away by themselves are retried, once, before showing Retry. */
 function shouldRetry(failureCount: number, error: unknown): boolean {
@@ -40,7 +94,11 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
 }
 
 export function createQueryClient(): QueryClient {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError: (error, query) => noteFailure(client, error, query.queryKey) }),
+    mutationCache: new MutationCache({
+      onError: (error, _vars, _context, mutation) => noteFailure(client, error, mutation.options.mutationKey),
+    }),
     defaultOptions: {
       queries: {
         retry: shouldRetry,
@@ -50,10 +108,21 @@ export function createQueryClient(): QueryClient {
       },
     },
   });
+  return client;
 }
 
-export function useAppInfo() {
-  return useQuery({ queryKey: queryKeys.appInfo, queryFn: appInfo, staleTime: Infinity });
+/** Who is signed in where. Changed only by the answers of the session commands. */
+export function useSession() {
+  return useQuery({ queryKey: queryKeys.session, queryFn: session, staleTime: Infinity });
+}
+
+/** The account whose data is on screen; null on the sign-in screen. */
+export function useActiveAccount(): LocationAccount | null {
+  return activeAccountOf(useSession().data);
+}
+
+export function useOAuthSettings() {
+  return useQuery({ queryKey: queryKeys.oauthSettings, queryFn: oauthSettings, staleTime: Infinity });
 }
 
 /** A page of contacts, tagged with the query it answers (for the count line). */
@@ -95,14 +164,11 @@ export type WriteAccess = {
   reason: string | undefined;
 };
 
-/**
- * Whether edits are allowed. Enabled once the app info says so; also when the info
- * couldn't be loaded (GoHighLevel still refuses what the token may not do).
- */
+/** Whether edits are allowed: what the active account's sign-in permits. */
 export function useWriteAccess(): WriteAccess {
-  const info = useAppInfo();
-  if (info.data?.canWrite === false) return { canWrite: false, reason: READ_ONLY_MESSAGE };
-  return { canWrite: info.data?.canWrite === true || info.isError, reason: undefined };
+  const account = useActiveAccount();
+  if (account?.canWrite === false) return { canWrite: false, reason: READ_ONLY_MESSAGE };
+  return { canWrite: account !== null, reason: undefined };
 }
 
 /** Tags seen so far, for the tag autocomplete; loaded once the tag input is used. */
@@ -112,4 +178,18 @@ export function useKnownTags(enabled: boolean) {
 
 export function useBusinessContacts(businessId: string) {
   return useQuery({ queryKey: queryKeys.business(businessId), queryFn: () => listBusinessContacts(businessId) });
+}
+
+/**
+ * The contact that already has this email or phone (each `null` when not yet valid).
+ * Lookup failures stay quiet: the check is a convenience, saving still works.
+ */
+export function useDuplicateContact(email: string | null, phone: string | null, enabled: boolean) {
+  return useQuery<DuplicateMatch | null>({
+    queryKey: queryKeys.duplicate(email, phone),
+    queryFn: () => findDuplicateContact(email, phone),
+    enabled: enabled && (email !== null || phone !== null),
+    staleTime: 30_000,
+    retry: false,
+  });
 }

@@ -30,11 +30,16 @@ export function describeError(error: unknown, what: string): ErrorDescription {
         title: `Couldn’t load ${what}`,
         message: message || "GoHighLevel is limiting requests right now. Wait a moment and try again.",
       };
+    case "reauth_required":
+      return { title: `Couldn’t load ${what}`, message: REAUTH_MESSAGE };
+    case "not_signed_in":
+      return { title: `Couldn’t load ${what}`, message: "No location is signed in. Sign in to continue." };
     default:
       return { title: `Couldn’t load ${what}`, message: message || "Something went wrong." };
   }
 }
 
+export const REAUTH_MESSAGE = "The sign-in to this location has expired. Reconnect to continue.";
 export const READ_ONLY_MESSAGE = "Your GoHighLevel access is read-only (contacts.write scope missing)";
 export const FORBIDDEN_TITLE = "Your GoHighLevel access doesn’t allow this change";
 
@@ -69,7 +74,69 @@ export function describeWriteError(error: unknown, action: string): ErrorDescrip
         title,
         message: message || "GoHighLevel is limiting requests right now. Wait a moment and try again.",
       };
+    case "reauth_required":
+      return { title, message: REAUTH_MESSAGE };
     default:
       return { title, message: message || "Something went wrong." };
   }
+}
+
+const KEYRING_MESSAGE =
+  "The system keyring, where Switchboard keeps sign-ins safe, can’t be used on this computer right now. Make sure you are logged in to your desktop session (or that the keyring service is running) and try again.";
+
+/** What to tell the user when signing in (browser or token) or saving settings failed. */
+export function describeSignInError(error: unknown): ErrorDescription {
+  const appError = toAppError(error);
+  const message = appError.message.trim();
+  switch (appError.code) {
+    case "sign_in_cancelled":
+      return { title: "Sign-in cancelled", message: "Nothing was changed." };
+    case "sign_in_denied": {
+      const provider = (appError.details as { providerMessage?: unknown } | null)?.providerMessage;
+      const text = typeof provider === "string" && provider.trim() !== "" ? provider.trim() : message;
+      return {
+        title: "HighLevel didn’t allow access",
+        message: text ? `HighLevel said: “${text}”` : "Access was denied on HighLevel’s consent page.",
+      };
+    }
+    case "sign_in_timed_out":
+      return {
+        title: "The sign-in took too long",
+        message: "Nobody finished signing in in the browser in time. Try again, and finish in the browser window that opens.",
+      };
+    case "sign_in_failed":
+      return { title: "Sign-in didn’t work", message: message || "HighLevel’s answer couldn’t be used." };
+    case "not_configured":
+      return {
+        title: "The HighLevel app isn’t set up yet",
+        message: "An administrator must enter the HighLevel app’s client ID and secret in the HighLevel app settings first.",
+      };
+    case "keyring_unavailable":
+      return { title: "Can’t store the sign-in safely", message: KEYRING_MESSAGE };
+    case "network":
+    case "timeout":
+      return {
+        title: "Can’t reach HighLevel",
+        message: "The HighLevel service can’t be reached. Check the internet connection and try again.",
+      };
+    case "unauthorized":
+    case "forbidden":
+      return { title: "HighLevel refused the sign-in", message: message || "The credentials were not accepted." };
+    default:
+      return { title: "Sign-in didn’t work", message: message || "Something went wrong." };
+  }
+}
+
+/**
+ * Which of `fields` a `validation` rejection is about: `details.field` when the backend
+ * names it, else the first field whose name (or one of its words) the message mentions.
+ */
+export function fieldOfError<F extends string>(error: unknown, fields: Record<F, readonly string[]>): F | null {
+  const appError = toAppError(error);
+  if (appError.code !== "validation") return null;
+  const named = (appError.details as { field?: unknown } | null)?.field;
+  const names = Object.keys(fields) as F[];
+  if (typeof named === "string" && (names as string[]).includes(named)) return named as F;
+  const text = appError.message.toLowerCase();
+  return names.find((field) => [field, ...fields[field]].some((word) => text.includes(word.toLowerCase()))) ?? null;
 }

@@ -5,6 +5,8 @@
 //! `paging.rs`.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,8 +24,8 @@ use crate::models::responses::{
     self, ContactEnvelope, EventsEnvelope, NoteEnvelope, NotesEnvelope, TaskEnvelope, TasksEnvelope,
 };
 use crate::models::{
-    Appointment, BusinessQuery, Contact, ContactsPage, DuplicateQuery, LegacyListRequest, Note,
-    SearchFilter, SearchPage, SearchRequest, SortSpec, Task,
+    Appointment, BusinessQuery, Contact, ContactsPage, DuplicateQuery, LegacyListRequest,
+    Location, LocationEnvelope, Note, SearchFilter, SearchPage, SearchRequest, SortSpec, Task,
 };
 use crate::retry::RetryPolicy;
 use crate::validate;
@@ -63,6 +65,24 @@ impl fmt::Display for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("AccessToken(****)")
     }
+}
+
+/// What [`TokenSource`] methods return: a boxed future, so the trait stays
+/// object-safe without an `async-trait` dependency.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, Error>> + Send + 'a>>;
+
+/// Where a [`Client`] gets its access token for each request, e.g. a signed-in
+/// OAuth session that refreshes the token (see [`Client::with_token_source`]).
+pub trait TokenSource: Send + Sync {
+    /// The token to send now. May refresh first when the current one is about
+    /// to expire.
+    fn access_token(&self) -> TokenFuture<'_>;
+
+    /// GoHighLevel answered 401 to `rejected`. Returns a token worth one more
+    /// try: a fresh one, or the current one when it already differs from
+    /// `rejected` (another request refreshed meanwhile). Returns
+    /// [`Error::ReauthRequired`] when the user has to sign in again.
+    fn refresh_after_unauthorized<'a>(&'a self, rejected: &'a AccessToken) -> TokenFuture<'a>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,13 +174,28 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// How requests are authenticated.
+enum Auth {
+    /// One token for the client's lifetime (CLI, tests, Private Integration Tokens).
+    Static(AccessToken),
+    /// Asked before every request; refreshed once after a 401.
+    Source(Arc<dyn TokenSource>),
+}
+
+impl Auth {
+    async fn current(&self) -> Result<AccessToken, Error> {
+        match self {
+            Auth::Static(token) => Ok(token.clone()),
+            Auth::Source(source) => source.access_token().await,
+        }
+    }
+}
+
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
     location_id: String,
-    token: AccessToken,
-    /// `Bearer <token>`, marked sensitive so reqwest never prints it.
-    authorization: HeaderValue,
+    auth: Auth,
     limiter: Arc<RateLimiter>,
     retry: RetryPolicy,
     country_code: String,
@@ -172,7 +207,13 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
             .field("location_id", &self.inner.location_id)
-            .field("token", &self.inner.token)
+            .field(
+                "auth",
+                &match self.inner.auth {
+                    Auth::Static(_) => "static token",
+                    Auth::Source(_) => "token source",
+                },
+            )
             .finish()
     }
 }
@@ -244,7 +285,26 @@ impl Failure {
 }
 
 impl Client {
+    /// A client that sends `token` on every request; a 401 is returned as is.
     pub fn new(config: ClientConfig, token: AccessToken) -> Result<Client, Error> {
+        // Checked here so a bad static token fails at construction, not on
+        // the first request.
+        authorization_header(&token)?;
+        Self::build(config, Auth::Static(token))
+    }
+
+    /// A client that asks `source` for the token before every request. On a
+    /// 401 it asks the source to refresh once and sends the same request once
+    /// more (safe for every method: a 401 means the request was not
+    /// processed); a second 401 is returned as is.
+    pub fn with_token_source(
+        config: ClientConfig,
+        source: Arc<dyn TokenSource>,
+    ) -> Result<Client, Error> {
+        Self::build(config, Auth::Source(source))
+    }
+
+    fn build(config: ClientConfig, auth: Auth) -> Result<Client, Error> {
         let base_url = validate_base_url(config.base_url)?;
         let location_id = config.location_id.trim().to_owned();
         if location_id.is_empty() {
@@ -262,15 +322,6 @@ impl Client {
         let country_code = validate::country_calling_code(&config.default_country_calling_code)
             .map_err(|_| config_error("the default country calling code must be 1 to 3 digits"))?
             .to_owned();
-        if token.expose().trim().is_empty() {
-            return Err(config_error("the access token is empty"));
-        }
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| {
-                config_error("the access token contains characters that cannot be sent")
-            })?;
-        authorization.set_sensitive(true);
-
         let mut headers = HeaderMap::new();
         headers.insert("Version", HeaderValue::from_static(API_VERSION));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -294,8 +345,7 @@ impl Client {
                 http,
                 base_url,
                 location_id,
-                token,
-                authorization,
+                auth,
                 limiter,
                 retry: config.retry,
                 country_code,
@@ -335,6 +385,16 @@ impl Client {
             .send(Call::get("get_contact", &["contacts", id]))
             .await?;
         Ok(env.contact)
+    }
+
+    /// `GET /locations/{locationId}` → `{ location }` (scope `locations.readonly`):
+    /// the sub-account's name and address.
+    pub async fn get_location(&self, location_id: &str) -> Result<Location, Error> {
+        let id = path_id("location", location_id)?;
+        let env: LocationEnvelope = self
+            .send(Call::get("get_location", &["locations", id]))
+            .await?;
+        Ok(env.location)
     }
 
     /// `GET /contacts/{contactId}/tasks` → `{ tasks }`.
@@ -499,6 +559,15 @@ impl Client {
             .map_err(Failure::before_sending)?;
         let operation = call.operation;
         let method = &call.method;
+        let mut token = inner
+            .auth
+            .current()
+            .await
+            .map_err(Failure::before_sending)?;
+        let mut authorization = authorization_header(&token).map_err(Failure::before_sending)?;
+        // The one re-send after a 401 with a refreshed token; it does not use
+        // up a retry attempt.
+        let mut reauthorized = false;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -519,7 +588,7 @@ impl Client {
             let mut request: RequestBuilder = inner
                 .http
                 .request(method.clone(), url.clone())
-                .header(AUTHORIZATION, inner.authorization.clone());
+                .header(AUTHORIZATION, authorization.clone());
             if let Some(body) = &call.body {
                 request = request
                     .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
@@ -559,8 +628,22 @@ impl Client {
             if status.is_success() {
                 return Ok(bytes);
             }
-            let error = Error::from_response(status, &headers, &bytes, inner.token.expose());
+            let error = Error::from_response(status, &headers, &bytes, token.expose());
             tracing::info!(operation, status = status.as_u16(), code = error.code(), attempt, error = %error, "GHL error response");
+
+            if let (Error::Unauthorized { .. }, Auth::Source(source), false) =
+                (&error, &inner.auth, reauthorized)
+            {
+                // Not processed: safe to send again with a refreshed token.
+                reauthorized = true;
+                token = source
+                    .refresh_after_unauthorized(&token)
+                    .await
+                    .map_err(Failure::before_sending)?;
+                authorization = authorization_header(&token).map_err(Failure::before_sending)?;
+                attempt -= 1;
+                continue;
+            }
 
             if status == StatusCode::TOO_MANY_REQUESTS {
                 inner.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -672,6 +755,17 @@ fn validate_base_url(mut url: Url) -> Result<Url, Error> {
     url.set_query(None);
     url.set_fragment(None);
     Ok(url)
+}
+
+/// `Bearer <token>`, marked sensitive so reqwest and `http` never print it.
+fn authorization_header(token: &AccessToken) -> Result<HeaderValue, Error> {
+    if token.expose().trim().is_empty() {
+        return Err(config_error("the access token is empty"));
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .map_err(|_| config_error("the access token contains characters that cannot be sent"))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 fn config_error(message: &str) -> Error {

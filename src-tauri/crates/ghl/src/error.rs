@@ -19,6 +19,11 @@ pub enum Error {
     /// 401: token missing, expired, revoked or for another location.
     #[error("GoHighLevel rejected the access token: {message}")]
     Unauthorized { message: String },
+    /// The sign-in can no longer be renewed (the refresh token was refused,
+    /// or a Private Integration Token was rejected): the user has to sign in
+    /// again. Returned by a [`crate::TokenSource`], never mapped from a status.
+    #[error("Sign in to GoHighLevel again: {message}")]
+    ReauthRequired { message: String },
     /// 403: the token is valid but not allowed to do this (usually a scope).
     #[error("GoHighLevel refused access (the token may lack a permission): {message}")]
     Forbidden { message: String },
@@ -69,6 +74,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Unauthorized { .. } => "unauthorized",
+            Error::ReauthRequired { .. } => "reauth_required",
             Error::Forbidden { .. } => "forbidden",
             Error::NotFound { .. } => "not_found",
             Error::RateLimited { .. } => "rate_limited",
@@ -443,5 +449,11 @@ mod tests {
         assert_eq!(unknown.code(), "outcome_unknown");
         assert!(!unknown.is_retryable());
         assert!(unknown.to_string().contains("create_task"), "{unknown}");
+        let reauth = Error::ReauthRequired {
+            message: "the refresh token was refused".into(),
+        };
+        assert_eq!(reauth.code(), "reauth_required");
+        assert!(!reauth.is_retryable());
+        assert!(reauth.to_string().contains("Sign in"), "{reauth}");
     }
 }

@@ -19,12 +19,15 @@ mod serde_lenient;
 mod validate;
 mod writes;
 
-pub use client::{AccessToken, Client, ClientConfig, ClientStats, API_VERSION, DEFAULT_BASE_URL};
+pub use client::{
+    AccessToken, Client, ClientConfig, ClientStats, TokenFuture, TokenSource, API_VERSION,
+    DEFAULT_BASE_URL,
+};
 pub use error::Error;
 pub use limiter::RateLimit;
 pub use models::{
     Appointment, BusinessQuery, Contact, ContactInput, ContactUpdate, ContactsPage, CustomField,
-    CustomFieldInput, DuplicateQuery, FilterGroup, LegacyListRequest, ListMeta, Note, NoteInput,
+    CustomFieldInput, DuplicateQuery, FilterGroup, LegacyListRequest, ListMeta, Location, Note, NoteInput,
     NoteUpdate, SearchContact, SearchFilter, SearchPage, SearchRequest, SortDirection, SortSpec,
     Task, TaskInput, TaskUpdate, UpsertOutcome,
 };

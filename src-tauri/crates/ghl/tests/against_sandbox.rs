@@ -174,6 +174,28 @@ async fn query_filters_results() {
 }
 
 #[tokio::test]
+async fn get_location_names_the_sub_account_and_refuses_another() {
+    let sb = start(60).await;
+    let client = client_for(&sb);
+    let location = client
+        .get_location(sb.location_id())
+        .await
+        .expect("get_location");
+    assert_eq!(location.id, sb.location_id());
+    assert_eq!(location.name.as_deref(), Some(sb.location_name()));
+    let err = client
+        .get_location("someOtherLocation01")
+        .await
+        .expect_err("another location");
+    assert!(
+        matches!(err, ghl::Error::Forbidden { .. } | ghl::Error::NotFound { .. }),
+        "{err:?}"
+    );
+    let err = client.get_location(" ").await.expect_err("blank id");
+    assert_eq!(err.code(), "validation");
+}
+
+#[tokio::test]
 async fn get_contact_matches_dataset() {
     let sb = start(60).await;
     let client = client_for(&sb);

@@ -4,18 +4,27 @@
 //! `ghl` client's tests and demos talk to it instead of the real API.
 //!
 //! Every contacts operation of `apps/contacts.json` the app uses is served
-//! ([`OPERATIONS`]), reads and writes, on a shared [`Dataset`] tests can inspect.
+//! ([`OPERATIONS`]), reads and writes, on a shared [`Dataset`] tests can inspect,
+//! and `GET /locations/{locationId}`, which gives the app the sub-account's name.
 //! Around the handlers: scoped tokens ([`Sandbox::issue_token`]), GHL's rate
 //! limits with their `X-RateLimit-*` headers ([`RateLimitConfig`]), fault
 //! injection ([`Sandbox::faults`]), counters ([`Sandbox::stats`]) and a request
 //! recorder for contract checks ([`Sandbox::record_requests`], and
 //! `spec::RequestChecker` with the `spec` feature).
+//!
+//! A sandbox can serve several locations ([`SandboxConfig::locations`]), each
+//! with its own data; a token reads and writes only its own location's. Apps
+//! sign in with GHL's OAuth 2.0 authorization-code flow
+//! ([`Sandbox::authorize_url`], [`Sandbox::token_url`], [`Sandbox::oauth_client`]):
+//! a consent page (or [`Consent`] for tests), single-use codes with optional
+//! PKCE, expiring access tokens and rotating refresh tokens.
 
 mod api;
 mod conn;
 mod faults;
 mod limits;
 pub mod model;
+mod oauth;
 mod observe;
 pub mod search;
 mod seed;
@@ -34,8 +43,8 @@ use tokio::task::JoinHandle;
 
 pub use api::error::ApiError;
 pub use api::{
-    Operation, API_VERSION, FULL_SCOPES, LIST_CONTACT_LIVE_KEYS, OPERATIONS, SCOPE_READ,
-    SCOPE_WRITE,
+    Operation, OperationSource, API_VERSION, FULL_SCOPES, LIST_CONTACT_LIVE_KEYS, OPERATIONS,
+    SCOPE_LOCATIONS_READ, SCOPE_READ, SCOPE_WRITE,
 };
 pub use faults::{FaultKind, Faults, FaultsHandle};
 pub use limits::RateLimitConfig;
@@ -43,12 +52,17 @@ pub use model::{
     Appointment, AppointmentStatus, Attribution, Calendar, Contact, CustomFieldDef,
     CustomFieldValue, Dataset, Location, Note, Task, User,
 };
+pub use oauth::{
+    Consent, OAuthClient, OAuthStats, DEFAULT_CODE_LIFETIME, DEFAULT_REDIRECT_URIS,
+    DEFAULT_TOKEN_LIFETIME,
+};
 pub use observe::{RecordedRequest, SandboxStats};
-pub use seed::seed;
+pub use seed::{seed, seed_location};
 
-use api::Tokens;
+use api::{Tenant, Tokens};
 use conn::{ConnHandle, KillableListener};
 use limits::RateLimiter;
+use oauth::{GrantLocation, OAuth};
 use observe::Observer;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +76,10 @@ pub struct SandboxConfig {
     /// The live API's limits by default; [`RateLimitConfig::unlimited`] for
     /// tests that fire many requests.
     pub rate_limit: RateLimitConfig,
+    /// How many locations (sub-accounts) to serve; 0 counts as 1. Location 0
+    /// has `contacts` contacts from `seed`; the others are other businesses
+    /// with a fifth as many (at least 50), see [`seed_location`].
+    pub locations: usize,
 }
 
 impl SandboxConfig {
@@ -79,18 +97,27 @@ impl Default for SandboxConfig {
             port: 0,
             anchor: None,
             rate_limit: RateLimitConfig::default(),
+            locations: 1,
         }
     }
+}
+
+/// One location of a running sandbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocationInfo {
+    pub id: String,
+    pub name: String,
 }
 
 /// A running sandbox server. Dropping it stops the server too.
 pub struct Sandbox {
     addr: SocketAddr,
-    location_id: String,
-    location_name: String,
+    /// Never empty; location 0 is the default one.
+    locations: Vec<LocationInfo>,
+    tenants: Arc<[Tenant]>,
     token: String,
-    dataset: Arc<RwLock<Dataset>>,
     tokens: Arc<Tokens>,
+    oauth: Arc<OAuth>,
     limiter: Arc<RateLimiter>,
     faults: FaultsHandle,
     observer: Arc<Observer>,
@@ -100,10 +127,10 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The token stays out of debug output so it does not end up in logs.
+        // Tokens and the client secret stay out of debug output (and logs).
         f.debug_struct("Sandbox")
             .field("addr", &self.addr)
-            .field("location_id", &self.location_id)
+            .field("locations", &self.locations)
             .finish_non_exhaustive()
     }
 }
@@ -115,23 +142,53 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         let anchor = config.anchor.unwrap_or_else(OffsetDateTime::now_utc);
         let rate_limit = config.rate_limit;
+        let company_id = seed::company_id(config.seed);
         // Seeding 100k contacts is CPU work; keep it off the async worker threads.
-        let dataset = tokio::task::spawn_blocking(move || seed(&config, anchor))
-            .await
-            .map_err(std::io::Error::other)?;
-        let location_id = dataset.location.id.clone();
-        let location_name = dataset.location.name.clone();
+        let datasets = tokio::task::spawn_blocking(move || {
+            (0..config.locations.max(1))
+                .map(|i| seed_location(&config, i, anchor))
+                .collect::<Vec<Dataset>>()
+        })
+        .await
+        .map_err(std::io::Error::other)?;
+        let locations: Vec<LocationInfo> = datasets
+            .iter()
+            .map(|d| LocationInfo {
+                id: d.location.id.clone(),
+                name: d.location.name.clone(),
+            })
+            .collect();
+        let grant_locations = datasets
+            .iter()
+            .map(|d| GrantLocation {
+                id: d.location.id.clone(),
+                name: d.location.name.clone(),
+                user_id: d
+                    .location
+                    .users
+                    .first()
+                    .map(|u| u.id.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let tenants: Arc<[Tenant]> = datasets
+            .into_iter()
+            .map(|d| Tenant {
+                id: Arc::from(d.location.id.as_str()),
+                dataset: Arc::new(RwLock::new(d)),
+            })
+            .collect();
         let tokens = Arc::new(Tokens::default());
-        let token = tokens.issue(FULL_SCOPES);
-        let dataset = Arc::new(RwLock::new(dataset));
+        let token = tokens.issue(0, owned(FULL_SCOPES), None);
+        let oauth = Arc::new(OAuth::new(company_id, grant_locations));
         let limiter = Arc::new(RateLimiter::new(rate_limit));
         let faults = FaultsHandle::default();
         let observer = Arc::new(Observer::default());
 
         let app = api::router(api::AppState {
-            dataset: dataset.clone(),
-            location_id: Arc::from(location_id.as_str()),
+            locations: tenants.clone(),
             tokens: tokens.clone(),
+            oauth: oauth.clone(),
             limiter: limiter.clone(),
             faults: faults.clone(),
             observer: observer.clone(),
@@ -151,11 +208,11 @@ impl Sandbox {
         });
         Ok(Sandbox {
             addr,
-            location_id,
-            location_name,
+            locations,
+            tenants,
             token,
-            dataset,
             tokens,
+            oauth,
             limiter,
             faults,
             observer,
@@ -169,28 +226,114 @@ impl Sandbox {
         format!("http://{}", self.addr)
     }
 
+    /// The id of location 0.
     pub fn location_id(&self) -> &str {
-        &self.location_id
+        &self.locations[0].id
     }
 
+    /// The name of location 0.
     pub fn location_name(&self) -> &str {
-        &self.location_name
+        &self.locations[0].name
     }
 
-    /// Random per start, with every scope ([`FULL_SCOPES`]).
+    /// Every location, location 0 first.
+    pub fn locations(&self) -> Vec<LocationInfo> {
+        self.locations.clone()
+    }
+
+    /// Random per start, for location 0 with every scope ([`FULL_SCOPES`]);
+    /// never expires, like a private integration token.
     pub fn access_token(&self) -> &str {
         &self.token
     }
 
-    /// Mints another token for the same location with only these scopes, e.g.
-    /// `&[SCOPE_READ]` for a read-only one. A write without `contacts.write`
-    /// answers 401 "The token is not authorized for this scope.".
+    /// Mints another never-expiring token for location 0 with only these
+    /// scopes, e.g. `&[SCOPE_READ]` for a read-only one. A write without
+    /// `contacts.write` answers 401 "The token is not authorized for this scope.".
     pub fn issue_token(&self, scopes: &[&str]) -> String {
-        self.tokens.issue(scopes)
+        self.tokens.issue(0, owned(scopes), None)
     }
 
+    /// The same for the location `location_id`.
+    ///
+    /// # Panics
+    /// If the sandbox has no such location (a mistake in the calling test).
+    pub fn issue_token_for(&self, location_id: &str, scopes: &[&str]) -> String {
+        let Some(index) = self.index_of(location_id) else {
+            panic!("the sandbox has no location {location_id}");
+        };
+        self.tokens.issue(index, owned(scopes), None)
+    }
+
+    /// The data of location 0.
     pub fn dataset(&self) -> Arc<RwLock<Dataset>> {
-        self.dataset.clone()
+        self.tenants[0].dataset.clone()
+    }
+
+    /// The data of the location `location_id`, if the sandbox has it.
+    pub fn dataset_of(&self, location_id: &str) -> Option<Arc<RwLock<Dataset>>> {
+        self.index_of(location_id)
+            .map(|i| self.tenants[i].dataset.clone())
+    }
+
+    fn index_of(&self, location_id: &str) -> Option<usize> {
+        self.locations.iter().position(|l| l.id == location_id)
+    }
+
+    /// The OAuth client registered with the sandbox (random per start).
+    pub fn oauth_client(&self) -> OAuthClient {
+        self.oauth.client().clone()
+    }
+
+    /// Registers another redirect URI for the client; authorize requests must
+    /// name a registered one exactly. [`DEFAULT_REDIRECT_URIS`] are registered
+    /// from the start.
+    pub fn register_redirect_uri(&self, uri: &str) {
+        self.oauth.register_redirect_uri(uri);
+    }
+
+    /// The registered redirect URIs, in order of registration.
+    pub fn redirect_uris(&self) -> Vec<String> {
+        self.oauth.redirect_uris()
+    }
+
+    /// `{base}/v2/oauth/chooselocation`, GHL's authorize URL (also served at
+    /// the older `/oauth/chooselocation`).
+    pub fn authorize_url(&self) -> String {
+        format!("{}{}", self.base_url(), api::oauth::AUTHORIZE_PATH)
+    }
+
+    /// `{base}/oauth/token`.
+    pub fn token_url(&self) -> String {
+        format!("{}{}", self.base_url(), api::oauth::TOKEN_PATH)
+    }
+
+    /// How the authorize endpoint answers from now on ([`Consent::Interactive`]
+    /// by default).
+    pub fn set_consent(&self, consent: Consent) {
+        self.oauth.set_consent(consent);
+    }
+
+    /// Lifetime of access tokens issued by the token endpoint from now on
+    /// ([`DEFAULT_TOKEN_LIFETIME`] by default).
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.oauth.set_token_lifetime(lifetime);
+    }
+
+    /// Lifetime of authorization codes issued from now on
+    /// ([`DEFAULT_CODE_LIFETIME`] by default).
+    pub fn set_code_lifetime(&self, lifetime: Duration) {
+        self.oauth.set_code_lifetime(lifetime);
+    }
+
+    /// Every access token issued by the token endpoint is expired from now on
+    /// (refresh tokens stay valid; tokens of [`Sandbox::issue_token`] too).
+    pub fn expire_access_tokens(&self) {
+        self.tokens.expire_all();
+    }
+
+    pub fn oauth_stats(&self) -> OAuthStats {
+        self.oauth.stats()
     }
 
     pub fn rate_limit(&self) -> RateLimitConfig {
@@ -254,6 +397,10 @@ impl Sandbox {
             }
         }
     }
+}
+
+fn owned(scopes: &[&str]) -> Vec<String> {
+    scopes.iter().map(|s| (*s).to_owned()).collect()
 }
 
 impl Drop for Sandbox {

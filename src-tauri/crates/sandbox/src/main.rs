@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use sandbox::{Faults, RateLimitConfig, Sandbox, SandboxConfig};
+use sandbox::{Consent, Faults, RateLimitConfig, Sandbox, SandboxConfig};
 
 #[derive(Debug, Parser)]
 #[command(about = "Local GoHighLevel API v2 emulator with deterministic seeded data")]
@@ -35,6 +35,17 @@ struct Args {
     /// Share of requests (0.0–1.0) answered with a 500, 502 or 503 instead.
     #[arg(long, default_value_t = 0.0)]
     error_rate: f64,
+    /// Number of locations (sub-accounts) to serve.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
+    locations: u16,
+    /// Answer OAuth sign-ins at once with a code for this location (0-based
+    /// index) instead of showing the consent page.
+    #[arg(long, value_name = "LOCATION_INDEX")]
+    auto_approve: Option<usize>,
+    /// Registers another OAuth redirect URI (repeatable); the app's loopback
+    /// ones are registered anyway.
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    redirect_uris: Vec<String>,
 }
 
 #[tokio::main]
@@ -48,6 +59,13 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     if !(0.0..=1.0).contains(&args.error_rate) {
         eprintln!("sandbox: --error-rate must be between 0 and 1");
+        return ExitCode::FAILURE;
+    }
+    if args
+        .auto_approve
+        .is_some_and(|i| i >= usize::from(args.locations))
+    {
+        eprintln!("sandbox: --auto-approve must be below --locations");
         return ExitCode::FAILURE;
     }
     if args.rate_limit_max == 0 || args.rate_limit_interval_ms == 0 || args.rate_limit_daily == 0 {
@@ -65,6 +83,7 @@ async fn main() -> ExitCode {
         port: args.port,
         anchor: None,
         rate_limit,
+        locations: usize::from(args.locations),
     };
     let sandbox = match Sandbox::start(config).await {
         Ok(s) => s,
@@ -73,33 +92,66 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("GHL sandbox running");
-    println!("  base URL:     {}", sandbox.base_url());
-    println!(
-        "  location:     {} ({})",
-        sandbox.location_id(),
-        sandbox.location_name()
-    );
-    println!("  access token: {}", sandbox.access_token());
+    for uri in &args.redirect_uris {
+        sandbox.register_redirect_uri(uri);
+    }
+    let locations = sandbox.locations();
+    if let Some(index) = args.auto_approve {
+        sandbox.set_consent(Consent::Approve {
+            location_id: locations[index].id.clone(),
+        });
+    }
     sandbox.set_faults(Faults {
         latency: Duration::from_millis(args.latency_ms),
         error_rate: args.error_rate,
         seed: args.seed,
         ..Faults::none()
     });
-    println!("  version:      {}", sandbox::API_VERSION);
-    println!(
-        "  rate limit:   {} per {} ms, {} per day",
-        rate_limit.max_per_interval,
-        rate_limit.interval.as_millis(),
-        rate_limit.daily
+    let client = sandbox.oauth_client();
+    println!("GHL sandbox running");
+    row("base URL:", sandbox.base_url());
+    for (i, location) in locations.iter().enumerate() {
+        row(
+            &format!("location {i}:"),
+            format!("{} ({})", location.id, location.name),
+        );
+    }
+    row(
+        "access token:",
+        format!("{} (location 0, never expires)", sandbox.access_token()),
+    );
+    row("version:", sandbox::API_VERSION);
+    row(
+        "rate limit:",
+        format!(
+            "{} per {} ms, {} per day",
+            rate_limit.max_per_interval,
+            rate_limit.interval.as_millis(),
+            rate_limit.daily
+        ),
     );
     if args.latency_ms > 0 || args.error_rate > 0.0 {
-        println!(
-            "  faults:       +{} ms latency, {:.1}% errors",
-            args.latency_ms,
-            args.error_rate * 100.0
+        row(
+            "faults:",
+            format!(
+                "+{} ms latency, {:.1}% errors",
+                args.latency_ms,
+                args.error_rate * 100.0
+            ),
         );
+    }
+    println!("OAuth");
+    // A sandbox-only client, random per start: printing it is how it is shared.
+    row("client id:", &client.client_id);
+    row("client secret:", &client.client_secret);
+    row("authorize URL:", sandbox.authorize_url());
+    row("token URL:", sandbox.token_url());
+    for uri in sandbox.redirect_uris() {
+        row("redirect URI:", uri);
+    }
+    match args.auto_approve {
+        Some(index) => row("consent:", format!("approved at once for location {index}")),
+        None => row("consent:", "a page in the browser"),
     }
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
@@ -107,4 +159,9 @@ async fn main() -> ExitCode {
     }
     sandbox.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// One aligned `label value` line of the start banner.
+fn row(label: &str, value: impl std::fmt::Display) {
+    println!("  {label:<15} {value}");
 }

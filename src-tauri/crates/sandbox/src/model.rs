@@ -14,6 +14,9 @@ use crate::seed::Dice;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     pub id: String,
+    /// The agency (GHL "company") the location belongs to; the same for every
+    /// location of a sandbox, and the `companyId` of its OAuth token answers.
+    pub company_id: String,
     pub name: String,
     pub timezone: String,
     pub address1: String,

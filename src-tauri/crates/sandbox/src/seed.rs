@@ -16,7 +16,7 @@ use crate::model::{
     CustomFieldValue, Dataset, Location, Note, Task, User,
 };
 use crate::search::epoch_millis;
-use crate::seed_data::{self as words, Trade};
+use crate::seed_data::{self as words, Business, Trade};
 use crate::SandboxConfig;
 
 /// The first contacts in default order get a guaranteed mix of tasks, notes and
@@ -26,6 +26,7 @@ const LOCATION_TIMEZONE: &str = "America/Denver";
 /// Stream ranges keep contact and activity draws independent of each other.
 const CONTACT_STREAM_BASE: u64 = 1;
 const ACTIVITY_STREAM_BASE: u64 = 1 << 40;
+const COMPANY_STREAM: u64 = u64::MAX;
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -179,16 +180,17 @@ fn between(rng: &mut Dice, from: i64, to: i64) -> i64 {
     rng.range(from, to)
 }
 
-fn location(seed: u64) -> Location {
+fn location(seed: u64, biz: &Business, name: String, company_id: String) -> Location {
     let mut rng = Dice::new(seed, 0);
     let id = rng.id();
-    let users = words::USERS
+    let users = biz
+        .users
         .iter()
         .map(|(first, last)| User {
             id: rng.id(),
             first_name: (*first).to_owned(),
             last_name: (*last).to_owned(),
-            email: format!("{}@summithomeservices.com", ascii_slug(first)),
+            email: format!("{}@{}", ascii_slug(first), biz.domain),
         })
         .collect();
     let calendars = words::CALENDARS
@@ -208,14 +210,15 @@ fn location(seed: u64) -> Location {
         .collect();
     Location {
         id,
-        name: "Summit Home Services".to_owned(),
+        company_id,
+        name,
         timezone: LOCATION_TIMEZONE.to_owned(),
-        address1: "4150 Wadsworth Blvd".to_owned(),
-        city: "Wheat Ridge".to_owned(),
+        address1: biz.address1.to_owned(),
+        city: biz.city.to_owned(),
         state: "CO".to_owned(),
-        postal_code: "80033".to_owned(),
+        postal_code: biz.postal_code.to_owned(),
         country: "US".to_owned(),
-        website: "https://summithomeservices.com".to_owned(),
+        website: format!("https://{}", biz.domain),
         users,
         calendars,
         custom_fields,
@@ -230,12 +233,18 @@ struct ContactSeed {
     added_ms: i64,
 }
 
-fn contact(seed: u64, index: usize, loc: &Location, clock: Clock) -> (Contact, ContactSeed) {
+fn contact(
+    seed: u64,
+    index: usize,
+    loc: &Location,
+    trades: &[(Trade, u32)],
+    clock: Clock,
+) -> (Contact, ContactSeed) {
     let rng = &mut Dice::new(seed, CONTACT_STREAM_BASE + index as u64);
     let id = rng.id();
     let first_name = rng.pick(words::FIRST_NAMES).to_owned();
     let last_name = rng.pick(words::LAST_NAMES).to_owned();
-    let trade = rng.weighted(Trade::WEIGHTED);
+    let trade = rng.weighted(trades);
 
     let company_name = rng.chance(0.3).then(|| {
         format!(
@@ -617,19 +626,55 @@ fn activity(
     }
 }
 
-/// Builds the dataset for `config.seed` / `config.contacts`; `anchor` is "now" for
-/// all relative dates (truncated to milliseconds, UTC, like GHL timestamps).
+/// Builds the dataset of location 0 for `config.seed` / `config.contacts`;
+/// `anchor` is "now" for all relative dates (truncated to milliseconds, UTC, like
+/// GHL timestamps).
 pub fn seed(config: &SandboxConfig, anchor: OffsetDateTime) -> Dataset {
+    seed_location(config, 0, anchor)
+}
+
+/// The agency (GHL "company") that owns every location of a sandbox.
+pub(crate) fn company_id(seed: u64) -> String {
+    Dice::new(seed, COMPANY_STREAM).id()
+}
+
+/// The smallest dataset of the extra locations, so each has a few pages.
+const MIN_EXTRA_CONTACTS: usize = 50;
+
+/// Builds the dataset of location `index` of a sandbox started with `config`.
+/// Location 0 is [`seed`]; the others are other businesses with their own seed
+/// (`config.seed + index`), ids and a fifth as many contacts (at least 50).
+pub fn seed_location(config: &SandboxConfig, index: usize, anchor: OffsetDateTime) -> Dataset {
     let anchor = anchor.to_offset(UtcOffset::UTC);
     let anchor = anchor
         .replace_nanosecond(anchor.nanosecond() / 1_000_000 * 1_000_000)
         .unwrap_or(anchor);
-    let loc = location(config.seed);
+    let (seed, contacts, biz, name) = if index == 0 {
+        let biz = words::HOME_BUSINESS;
+        (config.seed, config.contacts, biz, biz.name.to_owned())
+    } else {
+        let others = words::OTHER_BUSINESSES;
+        let biz = others[(index - 1) % others.len()];
+        let round = (index - 1) / others.len();
+        // Beyond the list the names repeat; a number keeps them apart.
+        let name = if round == 0 {
+            biz.name.to_owned()
+        } else {
+            format!("{} {}", biz.name, round + 1)
+        };
+        (
+            config.seed.wrapping_add(index as u64),
+            (config.contacts / 5).max(MIN_EXTRA_CONTACTS),
+            biz,
+            name,
+        )
+    };
+    let loc = location(seed, &biz, name, company_id(config.seed));
     let clock = Clock::new(anchor);
 
-    let mut generated: Vec<(usize, Contact, ContactSeed)> = (0..config.contacts)
+    let mut generated: Vec<(usize, Contact, ContactSeed)> = (0..contacts)
         .map(|i| {
-            let (c, cs) = contact(config.seed, i, &loc, clock);
+            let (c, cs) = contact(seed, i, &loc, biz.trades, clock);
             (i, c, cs)
         })
         .collect();
@@ -646,7 +691,7 @@ pub fn seed(config: &SandboxConfig, anchor: OffsetDateTime) -> Dataset {
     let mut appointments = HashMap::with_capacity(generated.len());
     let mut contacts = Vec::with_capacity(generated.len());
     for (rank, (index, c, cs)) in generated.into_iter().enumerate() {
-        let a = activity(config.seed, index, rank, &c, &cs, &loc, clock);
+        let a = activity(seed, index, rank, &c, &cs, &loc, clock);
         if !a.tasks.is_empty() {
             tasks.insert(c.id.clone(), a.tasks);
         }

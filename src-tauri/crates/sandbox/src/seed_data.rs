@@ -572,3 +572,81 @@ pub const ACCESS_CODES: &[&str] = &[
 pub const PLAN_TIERS: &[&str] = &["Silver", "Gold", "Platinum"];
 
 pub const OTHER_TIMEZONES: &[&str] = &["America/Phoenix", "America/Chicago", "America/Los_Angeles"];
+
+/// What distinguishes one seeded business (GHL sub-account) from another.
+#[derive(Debug, Clone, Copy)]
+pub struct Business {
+    pub name: &'static str,
+    /// Website and staff email domain.
+    pub domain: &'static str,
+    pub address1: &'static str,
+    pub city: &'static str,
+    pub postal_code: &'static str,
+    /// The trades its jobs are in, weighted.
+    pub trades: &'static [(Trade, u32)],
+    pub users: &'static [(&'static str, &'static str)],
+}
+
+/// Location 0: the demo's main, multi-trade business.
+pub const HOME_BUSINESS: Business = Business {
+    name: "Summit Home Services",
+    domain: "summithomeservices.com",
+    address1: "4150 Wadsworth Blvd",
+    city: "Wheat Ridge",
+    postal_code: "80033",
+    trades: Trade::WEIGHTED,
+    users: USERS,
+};
+
+/// Locations 1.., in order (cycled, with a number, beyond the list).
+pub const OTHER_BUSINESSES: &[Business] = &[
+    Business {
+        name: "Brightside Electric Co.",
+        domain: "brightsideelectric.com",
+        address1: "2290 S Broadway",
+        city: "Denver",
+        postal_code: "80210",
+        trades: &[(Trade::Electrical, 100)],
+        users: &[
+            ("Luis", "Ortega"),
+            ("Hannah", "Schmidt"),
+            ("DeShawn", "Carter"),
+        ],
+    },
+    Business {
+        name: "Mile High Plumbing & Heating",
+        domain: "milehighplumbingheating.com",
+        address1: "6801 W 44th Ave",
+        city: "Arvada",
+        postal_code: "80003",
+        trades: &[(Trade::Plumbing, 65), (Trade::Hvac, 35)],
+        users: &[
+            ("Gwen", "Albright"),
+            ("Rafael", "Duarte"),
+            ("Connor", "Walsh"),
+            ("Mei", "Chen"),
+        ],
+    },
+    Business {
+        name: "Ridgeline Roofing & Gutters",
+        domain: "ridgelineroofing.com",
+        address1: "1105 S Santa Fe Dr",
+        city: "Littleton",
+        postal_code: "80120",
+        trades: &[(Trade::Roofing, 100)],
+        users: &[
+            ("Brett", "Lindqvist"),
+            ("Amara", "Okafor"),
+            ("Jesse", "Romero"),
+        ],
+    },
+    Business {
+        name: "Front Range Comfort Air",
+        domain: "frontrangecomfortair.com",
+        address1: "9650 E Arapahoe Rd",
+        city: "Centennial",
+        postal_code: "80112",
+        trades: &[(Trade::Hvac, 90), (Trade::Electrical, 10)],
+        users: &[("Tessa", "Moreau"), ("Andre", "Jackson"), ("Kim", "Nguyen")],
+    },
+];

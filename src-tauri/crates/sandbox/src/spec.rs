@@ -21,6 +21,8 @@ use serde_json::{json, Map, Value};
 use crate::RecordedRequest;
 
 const LOCAL_PREFIX: &str = "#/components/schemas/";
+const FORM_TYPE: &str = "application/x-www-form-urlencoded";
+const FORM_SCHEMA: &str = "/requestBody/content/application~1x-www-form-urlencoded/schema";
 const JSON_TYPES: [&str; 7] = [
     "string", "number", "integer", "boolean", "object", "array", "null",
 ];
@@ -143,6 +145,11 @@ pub const LIVE_BODY_KEYS: &[(&str, &str, &str)] = &[
     ("POST", "/contacts/upsert", "type"),
 ];
 
+/// Token-request keys the sandbox accepts beyond the spec's DTO: RFC 7636's
+/// PKCE verifier, which GHL documents nowhere (API-NOTES §5.5). `(method,
+/// path, key)`; [`RequestChecker`] does not report them.
+pub const PKCE_BODY_KEYS: &[(&str, &str, &str)] = &[("POST", "/oauth/token", "code_verifier")];
+
 /// One loaded spec file with its referenced files' schemas merged in.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -221,6 +228,11 @@ fn is_workspace_root(dir: &Path) -> bool {
 /// `ghl/apps/contacts.json`, the contract for every contacts operation.
 pub fn ghl_contacts() -> Result<Spec, SpecError> {
     Spec::load(specs_dir()?.join("ghl/apps/contacts.json"))
+}
+
+/// `ghl/apps/oauth.json`, the contract for the token endpoint.
+pub fn ghl_oauth() -> Result<Spec, SpecError> {
+    Spec::load(specs_dir()?.join("ghl/apps/oauth.json"))
 }
 
 /// The older contacts spec that still defines the search response
@@ -472,10 +484,12 @@ impl Spec {
             })
     }
 
-    /// The `application/json` request body schema of an operation.
+    /// The request body schema of an operation: the `application/json` one,
+    /// else the `application/x-www-form-urlencoded` one (the token endpoint).
     pub fn request_schema(&self, method: &str, path: &str) -> Result<&Value, SpecError> {
         let op = self.operation(method, path)?;
         op.pointer("/requestBody/content/application~1json/schema")
+            .or_else(|| op.pointer(FORM_SCHEMA))
             .ok_or_else(|| SpecError::NoSchema {
                 method: method.to_uppercase(),
                 path: path.to_owned(),
@@ -674,7 +688,9 @@ impl RequestChecker<'_> {
     /// where the operation has `security`; the JSON body is there when required,
     /// sent as `application/json`, valid against the request schema and without
     /// keys the DTO lacks (the live API rejects them; [`LIVE_BODY_KEYS`] aside);
-    /// no body where the operation takes none.
+    /// no body where the operation takes none. Operations that only take a form
+    /// body (`POST /oauth/token`) get the same body checks on the decoded form
+    /// ([`PKCE_BODY_KEYS`] aside).
     pub fn check(&self, request: &RecordedRequest) -> Result<(), Vec<String>> {
         let what = format!("{} {}", request.method, request.path);
         let Some(template) = self.spec.match_path(&request.method, &request.path) else {
@@ -741,6 +757,18 @@ impl RequestChecker<'_> {
             problems.push(format!("{what}: no bearer token"));
         }
         let body_schema = op.get("requestBody");
+        let form_only = op.pointer(FORM_SCHEMA).is_some()
+            && op
+                .pointer("/requestBody/content/application~1json")
+                .is_none();
+        if form_only {
+            self.check_form(request, &method, &template, &what, &mut problems);
+            return if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems)
+            };
+        }
         match (body_schema, &request.body, &request.body_text) {
             (_, _, Some(_)) => problems.push(format!("{what}: the body is not JSON")),
             (None, Some(_), _) => problems.push(format!("{what}: the operation takes no body")),
@@ -767,6 +795,42 @@ impl RequestChecker<'_> {
         }
     }
 
+    /// A form-encoded body (the token endpoint): sent as such, no key twice,
+    /// and as an object of strings valid against the DTO.
+    fn check_form(
+        &self,
+        request: &RecordedRequest,
+        method: &str,
+        template: &str,
+        what: &str,
+        problems: &mut Vec<String>,
+    ) {
+        let text = match (&request.body_text, &request.body) {
+            (Some(t), _) => t.clone(),
+            (None, Some(v)) => v.to_string(),
+            (None, None) => {
+                problems.push(format!("{what}: missing the required form body"));
+                return;
+            }
+        };
+        if !request
+            .header("content-type")
+            .is_some_and(|c| c.starts_with(FORM_TYPE))
+        {
+            problems.push(format!("{what}: the body is not sent as {FORM_TYPE}"));
+        }
+        let mut fields = Map::new();
+        for (key, value) in url::form_urlencoded::parse(text.as_bytes()) {
+            if fields
+                .insert(key.to_string(), Value::String(value.into_owned()))
+                .is_some()
+            {
+                problems.push(format!("{what}: form key {key} is repeated"));
+            }
+        }
+        self.check_body(method, template, &Value::Object(fields), what, problems);
+    }
+
     fn check_body(
         &self,
         method: &str,
@@ -786,9 +850,12 @@ impl RequestChecker<'_> {
             problems.extend(errors.into_iter().map(|e| format!("{what}: body {e}")));
         }
         for key in v.undeclared_keys(body) {
-            let live = LIVE_BODY_KEYS.iter().any(|(m, p, k)| {
-                m.eq_ignore_ascii_case(method) && *p == template && key == format!("/{k}")
-            });
+            let live = LIVE_BODY_KEYS
+                .iter()
+                .chain(PKCE_BODY_KEYS)
+                .any(|(m, p, k)| {
+                    m.eq_ignore_ascii_case(method) && *p == template && key == format!("/{k}")
+                });
             if !live {
                 problems.push(format!("{what}: body key {key} is not in the DTO"));
             }

@@ -4,6 +4,7 @@ mod appointment;
 mod contact;
 mod input;
 mod list;
+mod location;
 mod note;
 pub(crate) mod responses;
 mod search;
@@ -18,6 +19,8 @@ pub use input::{
 pub use list::{
     BusinessQuery, ContactsPage, DuplicateQuery, LegacyListRequest, ListMeta, UpsertOutcome,
 };
+pub(crate) use location::LocationEnvelope;
+pub use location::Location;
 pub use note::Note;
 pub use search::{
     FilterGroup, SearchContact, SearchFilter, SearchPage, SearchRequest, SortDirection, SortSpec,

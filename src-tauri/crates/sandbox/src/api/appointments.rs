@@ -1,12 +1,12 @@
 //! `/contacts/{contactId}/appointments` and the `GetEventSchema` shape.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{iso, require_contact, ApiError, AppState};
+use super::{iso, require_contact, ApiError, AppState, Tenant};
 use crate::model::Appointment;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -14,7 +14,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn list_appointments(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let dataset = state.dataset.read().await;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -18,7 +18,7 @@ use super::contact_input::{self, ContactChanges, Dto};
 use super::error::{self, trace_id};
 use super::search::parse_json_object;
 use super::validate::{is_e164, is_email};
-use super::{iso, listing, now, query_params, require_contact, touch, ApiError, AppState};
+use super::{iso, listing, now, query_params, require_contact, touch, ApiError, AppState, Tenant};
 use crate::model::{Attribution, Contact, CustomFieldValue, Dataset};
 use crate::search::{epoch_millis, SortValue};
 
@@ -36,7 +36,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn get_contact(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let dataset = state.dataset.read().await;
@@ -127,10 +127,7 @@ fn update_existing(
 }
 
 /// `POST /contacts/` → 201 `{ contact: CreateContactSchema }`.
-async fn create_contact(
-    State(state): State<AppState>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_contact(state: Tenant, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = parse_json_object(&body)?;
     let mut dataset = state.dataset.write().await;
     let changes = contact_input::parse(&body, Dto::Create, &dataset.location)?;
@@ -146,7 +143,7 @@ async fn create_contact(
 
 /// `PUT /contacts/{contactId}` → `{ succeded, contact }`; `tags` replace.
 async fn update_contact(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -165,7 +162,7 @@ async fn update_contact(
 /// `DELETE /contacts/{contactId}` → `{ succeded }`, with its tasks, notes and
 /// appointments.
 async fn delete_contact(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let mut dataset = state.dataset.write().await;
@@ -178,10 +175,7 @@ async fn delete_contact(
 /// `POST /contacts/upsert` → `{ new, contact, traceId }`: matches by email, then
 /// phone; updates the match (tags replace) or creates. A field that would
 /// duplicate a third contact is left out, as live (highlevel-api-docs#37).
-async fn upsert_contact(
-    State(state): State<AppState>,
-    body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+async fn upsert_contact(state: Tenant, body: Bytes) -> Result<Json<Value>, ApiError> {
     let body = parse_json_object(&body)?;
     let mut dataset = state.dataset.write().await;
     let mut changes = contact_input::parse(&body, Dto::Upsert, &dataset.location)?;
@@ -222,7 +216,7 @@ async fn upsert_contact(
 /// `GET /contacts/search/duplicate?locationId&email|number` → `{ contact }`
 /// (`null` when none). Both values must arrive URL-encoded: a raw `+` decodes
 /// to a space, which this answers with a 400 instead of a silent miss.
-async fn find_duplicate(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, ApiError> {
+async fn find_duplicate(state: Tenant, uri: Uri) -> Result<Json<Value>, ApiError> {
     let query = query_params(&uri)?;
     let dataset = state.dataset.read().await;
     query.location(&dataset.location.id)?;

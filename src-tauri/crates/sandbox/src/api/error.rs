@@ -42,9 +42,12 @@ pub enum ApiError {
 }
 
 pub const INVALID_TOKEN: &str = "Invalid token: access token is invalid";
+/// The live API's answer to an expired OAuth access token.
+pub const EXPIRED_TOKEN: &str = "Invalid JWT";
 pub const CONTACT_NOT_FOUND: &str = "Contact not found";
 pub const TASK_NOT_FOUND: &str = "Task not found";
 pub const NOTE_NOT_FOUND: &str = "Note not found";
+pub const LOCATION_NOT_FOUND: &str = "Location not found";
 /// The live API's answer to a token without the operation's scope.
 pub const SCOPE_NOT_AUTHORIZED: &str = "The token is not authorized for this scope.";
 pub const DUPLICATE_CONTACT: &str = "This location does not allow duplicated contacts.";

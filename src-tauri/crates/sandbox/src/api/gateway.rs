@@ -11,7 +11,7 @@ use std::io;
 use std::pin::Pin;
 use std::sync::Mutex;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::{to_bytes, Body, Bytes, HttpBody};
 use axum::extract::{ConnectInfo, MatchedPath, Query, Request, State};
@@ -31,17 +31,33 @@ use crate::observe::{RecordedRequest, RECORDED_HEADERS, UNMATCHED};
 
 pub const SCOPE_READ: &str = "contacts.readonly";
 pub const SCOPE_WRITE: &str = "contacts.write";
-/// What [`crate::Sandbox::access_token`] carries.
-pub const FULL_SCOPES: &[&str] = &[SCOPE_READ, SCOPE_WRITE];
+/// Reading the sub-account itself (`GET /locations/{locationId}`).
+pub const SCOPE_LOCATIONS_READ: &str = "locations.readonly";
+/// What [`crate::Sandbox::access_token`] carries: every scope that unlocks an
+/// operation.
+pub const FULL_SCOPES: &[&str] = &[SCOPE_READ, SCOPE_WRITE, SCOPE_LOCATIONS_READ];
 
-/// One operation the sandbox serves, as the spec names it.
+/// Where an operation's request and answer shapes are written down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationSource {
+    /// `apps/contacts.json` of the stored specs; contract tests check the
+    /// operation against it.
+    ContactsSpec,
+    /// Only GHL's public API documentation: no spec file of it is stored, so
+    /// it cannot be checked against one.
+    PublicDocs,
+}
+
+/// One operation the sandbox serves, as its spec (or GHL's docs) names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
     pub method: &'static str,
-    /// The spec's path template (`/contacts/{contactId}/notes/{id}`).
+    /// The path template (`/contacts/{contactId}/notes/{id}`).
     pub path: &'static str,
-    /// The scope the spec's `security` block asks for.
+    /// The scope the `security` block asks for.
     pub scope: &'static str,
+    /// Where its shapes come from, so contract tests know what to check it against.
+    pub source: OperationSource,
 }
 
 const fn op(method: &'static str, path: &'static str, scope: &'static str) -> Operation {
@@ -49,10 +65,12 @@ const fn op(method: &'static str, path: &'static str, scope: &'static str) -> Op
         method,
         path,
         scope,
+        source: OperationSource::ContactsSpec,
     }
 }
 
-/// Every operation served, with its scope (from `apps/contacts.json`).
+/// Every operation served, with its scope: those of `apps/contacts.json`, and
+/// the sub-account read the app uses to show which location it is signed in to.
 pub const OPERATIONS: &[Operation] = &[
     op("GET", "/contacts/", SCOPE_READ),
     op("POST", "/contacts/", SCOPE_WRITE),
@@ -85,7 +103,16 @@ pub const OPERATIONS: &[Operation] = &[
     op("PUT", "/contacts/{contactId}/notes/{id}", SCOPE_WRITE),
     op("DELETE", "/contacts/{contactId}/notes/{id}", SCOPE_WRITE),
     op("GET", "/contacts/{contactId}/appointments", SCOPE_READ),
+    Operation {
+        method: "GET",
+        path: super::locations::LOCATION_PATH,
+        scope: SCOPE_LOCATIONS_READ,
+        source: OperationSource::PublicDocs,
+    },
 ];
+
+/// Routes of the API host besides [`OPERATIONS`]: `(method, path)`.
+const OTHER_ROUTES: &[(&str, &str)] = &[("POST", super::oauth::TOKEN_PATH)];
 
 fn operation(method: &str, matched: &str) -> Option<&'static Operation> {
     // `/contacts` is routed like `/contacts/`.
@@ -99,29 +126,79 @@ fn operation(method: &str, matched: &str) -> Option<&'static Operation> {
         .find(|o| o.method == method && o.path == path)
 }
 
-/// Bearer tokens and their scopes.
+/// What one bearer token grants.
+#[derive(Debug, Clone)]
+struct Grant {
+    /// Index into the sandbox's locations.
+    location: usize,
+    scopes: Vec<String>,
+    /// `None` for tokens that never expire, like private integration tokens.
+    expires_at: Option<Instant>,
+}
+
+/// The outcome of presenting a bearer token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Access {
+    Granted {
+        location: usize,
+        scopes: Vec<String>,
+    },
+    Expired,
+    Unknown,
+}
+
+/// Bearer tokens: their location, scopes and expiry.
 #[derive(Debug, Default)]
-pub(crate) struct Tokens(Mutex<HashMap<String, Vec<String>>>);
+pub(crate) struct Tokens(Mutex<HashMap<String, Grant>>);
 
 impl Tokens {
-    /// A new random token with these scopes.
-    pub(crate) fn issue(&self, scopes: &[&str]) -> String {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Grant>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new random token for location `location` with these scopes, valid for
+    /// `lifetime` (`None`: forever).
+    pub(crate) fn issue(
+        &self,
+        location: usize,
+        scopes: Vec<String>,
+        lifetime: Option<Duration>,
+    ) -> String {
         let token = format!("{:032x}", rand::random::<u128>());
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(
-            token.clone(),
-            scopes.iter().map(|s| (*s).to_owned()).collect(),
-        );
+        let now = Instant::now();
+        let grant = Grant {
+            location,
+            scopes,
+            expires_at: lifetime.map(|l| now.checked_add(l).unwrap_or(now + YEAR)),
+        };
+        self.lock().insert(token.clone(), grant);
         token
     }
 
-    fn scopes(&self, token: &str) -> Option<Vec<String>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(token)
-            .cloned()
+    pub(crate) fn check(&self, token: &str) -> Access {
+        match self.lock().get(token) {
+            None => Access::Unknown,
+            Some(g) if g.expires_at.is_some_and(|at| Instant::now() >= at) => Access::Expired,
+            Some(g) => Access::Granted {
+                location: g.location,
+                scopes: g.scopes.clone(),
+            },
+        }
+    }
+
+    /// Every token that can expire is expired from now on.
+    pub(crate) fn expire_all(&self) {
+        let now = Instant::now();
+        for grant in self.lock().values_mut() {
+            if let Some(at) = &mut grant.expires_at {
+                *at = (*at).min(now);
+            }
+        }
     }
 }
+
+/// A bound for lifetimes too long for `Instant` arithmetic.
+const YEAR: Duration = Duration::from_secs(365 * 86_400);
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
@@ -169,10 +246,20 @@ async fn admit_and_run(
     req: Request,
     next: Next,
 ) -> Response {
-    let Some(scopes) = bearer(req.headers()).and_then(|t| state.tokens.scopes(t)) else {
-        return ApiError::Unauthorized(error::INVALID_TOKEN.to_owned()).into_response();
+    let access = bearer(req.headers()).map_or(Access::Unknown, |t| state.tokens.check(t));
+    let (tenant, scopes) = match access {
+        Access::Granted { location, scopes } => match state.locations.get(location) {
+            Some(tenant) => (tenant.clone(), scopes),
+            None => return ApiError::Unauthorized(error::INVALID_TOKEN.to_owned()).into_response(),
+        },
+        Access::Expired => {
+            return ApiError::Unauthorized(error::EXPIRED_TOKEN.to_owned()).into_response()
+        }
+        Access::Unknown => {
+            return ApiError::Unauthorized(error::INVALID_TOKEN.to_owned()).into_response()
+        }
     };
-    let snapshot = match state.limiter.admit(&state.location_id) {
+    let snapshot = match state.limiter.admit(&tenant.id) {
         Admission::Admitted(s) => s,
         Admission::Refused(s, wait) => {
             state.observer.rate_limited();
@@ -184,6 +271,9 @@ async fn admit_and_run(
             return response;
         }
     };
+    let mut req = req;
+    // The handlers serve the data of the token's location.
+    req.extensions_mut().insert(tenant);
     let mut response = if !scopes.iter().any(|s| s == op.scope) {
         ApiError::Unauthorized(error::SCOPE_NOT_AUTHORIZED.to_owned()).into_response()
     } else if let Err(e) = check_version(req.headers()) {
@@ -346,21 +436,25 @@ pub(super) async fn gateway(State(state): State<AppState>, req: Request, next: N
         .extensions()
         .get::<ConnectInfo<ConnHandle>>()
         .map(|c| c.0.clone());
-    let route_key = op.map_or_else(
-        || UNMATCHED.to_owned(),
-        |o| format!("{} {}", o.method, o.path),
-    );
+    // The token endpoint is no contacts operation but is served (and counted,
+    // recorded, fault-injected) like one, without the token checks.
+    let route: Option<&'static str> = op.map(|o| o.path).or_else(|| {
+        let matched = req.extensions().get::<MatchedPath>()?.as_str();
+        OTHER_ROUTES
+            .iter()
+            .find(|(m, p)| *m == method && *p == matched)
+            .map(|(_, p)| *p)
+    });
+    let route_key = route.map_or_else(|| UNMATCHED.to_owned(), |r| format!("{method} {r}"));
     state.observer.request(&route_key);
     let (req, mut record) = if state.observer.is_recording() {
-        let (req, record) = capture(req, op.map(|o| o.path)).await;
+        let (req, record) = capture(req, route).await;
         (req, Some(record))
     } else {
         (req, None)
     };
 
-    let decision = state
-        .faults
-        .decide(&method, op.map(|o| o.path), req.uri().path());
+    let decision = state.faults.decide(&method, route, req.uri().path());
     if decision.kind.is_some() {
         state.observer.fault();
     }
@@ -403,7 +497,7 @@ pub(super) async fn gateway(State(state): State<AppState>, req: Request, next: N
     match answer {
         Some(mut response) => {
             if !response.headers().contains_key(H_MAX) {
-                rate_headers(&mut response, state.limiter.peek(&state.location_id));
+                rate_headers(&mut response, state.limiter.peek(&state.locations[0].id));
             }
             state.observer.answered(response.status().as_u16());
             response

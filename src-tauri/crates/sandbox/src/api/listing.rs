@@ -7,7 +7,7 @@
 //! Both list newest first (`dateAdded` descending, ties by id descending), the
 //! search's default order. `count` is the number of matches over all pages.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::header::HOST;
 use axum::http::{HeaderMap, Uri};
 use axum::routing::get;
@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::contacts::{birth_datetime, custom_fields, AttributionJson, CustomFieldJson};
 use super::validate::QueryParams;
-use super::{iso, query_params, read_indexed, ApiError, AppState};
+use super::{iso, query_params, read_indexed, ApiError, AppState, Tenant};
 use crate::model::Contact;
 use crate::search::{
     epoch_millis, Direction, Filter, FilterField, FilterOp, SearchRequest, SortField, SortValue,
@@ -179,7 +179,7 @@ fn encode(value: &str) -> String {
 /// page `nextPage` and `nextPageUrl` are `null` and following the cursor anyway
 /// gives an empty page.
 pub(super) async fn legacy_list(
-    State(state): State<AppState>,
+    state: Tenant,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
@@ -274,7 +274,7 @@ pub(super) async fn legacy_list(
 /// `{ contacts, count }`; `limit` (default 25, at most 100) and `skip`
 /// (default 0) arrive as strings.
 async fn business_list(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(business_id): Path<String>,
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {

@@ -7,7 +7,9 @@ mod contacts;
 pub mod error;
 mod gateway;
 mod listing;
+mod locations;
 mod notes;
+pub(crate) mod oauth;
 mod search;
 mod tags;
 mod tasks;
@@ -16,7 +18,8 @@ mod validate;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Query, Request};
+use axum::extract::{FromRequestParts, Query, Request};
+use axum::http::request::Parts;
 use axum::http::{Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -29,22 +32,48 @@ use tokio::sync::{RwLock, RwLockReadGuard};
 use crate::faults::FaultsHandle;
 use crate::limits::RateLimiter;
 use crate::model::{Contact, Dataset};
+use crate::oauth::OAuth;
 use crate::observe::Observer;
 pub use error::ApiError;
 pub(crate) use gateway::Tokens;
-pub use gateway::{Operation, FULL_SCOPES, OPERATIONS, SCOPE_READ, SCOPE_WRITE};
+pub use gateway::{
+    Operation, OperationSource, FULL_SCOPES, OPERATIONS, SCOPE_LOCATIONS_READ, SCOPE_READ,
+    SCOPE_WRITE,
+};
 pub use listing::LIST_CONTACT_LIVE_KEYS;
 use validate::QueryParams;
 
-/// The only `Version` header value the contacts operations accept.
+/// The only `Version` header value the operations accept.
 pub const API_VERSION: &str = "2021-07-28";
+
+/// One location (GHL sub-account) and its data.
+#[derive(Debug, Clone)]
+pub(crate) struct Tenant {
+    /// Also its rate-limit bucket.
+    pub id: Arc<str>,
+    pub dataset: Arc<RwLock<Dataset>>,
+}
+
+/// The handlers' view of the request's location: the one the bearer token
+/// belongs to, which the gateway put in the request's extensions.
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Tenant>()
+            .cloned()
+            .ok_or_else(|| ApiError::Unauthorized(error::INVALID_TOKEN.to_owned()))
+    }
+}
 
 #[derive(Clone)]
 pub(crate) struct AppState {
-    pub dataset: Arc<RwLock<Dataset>>,
-    /// The location every token belongs to (the rate-limit bucket).
-    pub location_id: Arc<str>,
+    /// Never empty; location 0 is the default one.
+    pub locations: Arc<[Tenant]>,
     pub tokens: Arc<Tokens>,
+    pub oauth: Arc<OAuth>,
     pub limiter: Arc<RateLimiter>,
     pub faults: FaultsHandle,
     pub observer: Arc<Observer>,
@@ -59,6 +88,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(notes::routes())
         .merge(tags::routes())
         .merge(appointments::routes())
+        .merge(locations::routes())
+        .merge(oauth::token_routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
         // `layer` (not `route_layer`): the fallback goes through it too, and
@@ -67,6 +98,9 @@ pub(crate) fn router(state: AppState) -> Router {
             state.clone(),
             gateway::gateway,
         ))
+        // Merged after the gateway: GHL serves them from another host, without
+        // rate limits, and faults injected into the API leave them alone.
+        .merge(oauth::page_routes())
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -3,7 +3,7 @@
 //! `dateUpdated`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::search::parse_json_object;
 use super::validate::Body;
-use super::{error, iso, now, require_contact, touch, ApiError, AppState};
+use super::{error, iso, now, require_contact, touch, ApiError, AppState, Tenant};
 use crate::model::{Dataset, Note};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -28,7 +28,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn list_notes(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let dataset = state.dataset.read().await;
@@ -47,7 +47,7 @@ fn note_not_found() -> ApiError {
 
 /// `GET /contacts/{contactId}/notes/{id}` → `{ note }`.
 async fn get_note(
-    State(state): State<AppState>,
+    state: Tenant,
     Path((contact_id, note_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let dataset = state.dataset.read().await;
@@ -112,7 +112,7 @@ fn with_note<T>(
 
 /// `POST /contacts/{contactId}/notes` → 201 `{ note }`.
 async fn create_note(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -140,7 +140,7 @@ async fn create_note(
 
 /// `PUT /contacts/{contactId}/notes/{id}` → `{ note }`.
 async fn update_note(
-    State(state): State<AppState>,
+    state: Tenant,
     Path((contact_id, note_id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -169,7 +169,7 @@ async fn update_note(
 
 /// `DELETE /contacts/{contactId}/notes/{id}` → `{ succeded }`.
 async fn delete_note(
-    State(state): State<AppState>,
+    state: Tenant,
     Path((contact_id, note_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let mut dataset = state.dataset.write().await;

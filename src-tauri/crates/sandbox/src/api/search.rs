@@ -6,7 +6,6 @@
 //! (#170); a `locationId` other than the token's → 403 (#213); malformed JSON → 400.
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
@@ -15,7 +14,7 @@ use time::OffsetDateTime;
 
 use super::contacts::SearchContactJson;
 use super::error::WRONG_LOCATION;
-use super::{read_indexed, ApiError, AppState};
+use super::{read_indexed, ApiError, AppState, Tenant};
 use crate::search::{
     epoch_millis, Direction, Filter, FilterField, FilterOp, SearchRequest, SortField, SortValue,
     Start, DEEP_PAGING_LIMIT, MAX_PAGE_LIMIT,
@@ -25,10 +24,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/contacts/search", post(search_contacts))
 }
 
-async fn search_contacts(
-    State(state): State<AppState>,
-    body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+async fn search_contacts(state: Tenant, body: Bytes) -> Result<Json<Value>, ApiError> {
     let body = parse_json_object(&body)?;
     let dataset = read_indexed(&state.dataset).await;
     let request = parse_search(&body, &dataset.location.id)?;

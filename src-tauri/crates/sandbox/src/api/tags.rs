@@ -4,7 +4,7 @@
 //! adding `VIP` to a contact tagged `vip` changes nothing.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::contact_input::normalize_tags;
 use super::search::parse_json_object;
 use super::validate::Body;
-use super::{error, touch, ApiError, AppState};
+use super::{error, touch, ApiError, AppState, Tenant};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route(
@@ -33,7 +33,7 @@ fn parse_tags(body: &[u8]) -> Result<Vec<String>, ApiError> {
 
 /// Runs `change` on the contact's tags and answers the result.
 async fn with_tags(
-    state: &AppState,
+    state: &Tenant,
     contact_id: &str,
     change: impl FnOnce(&mut Vec<String>),
 ) -> Result<Json<Value>, ApiError> {
@@ -48,7 +48,7 @@ async fn with_tags(
 
 /// 201 `{ tags }`: the contact's tags with the new ones appended.
 async fn add_tags(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -64,7 +64,7 @@ async fn add_tags(
 
 /// 200 `{ tags }`: the contact's remaining tags.
 async fn remove_tags(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {

@@ -2,7 +2,7 @@
 //! shape. Every write also bumps the contact's `dateUpdated`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::search::parse_json_object;
 use super::validate::{parse_timestamp, Body};
-use super::{error, iso, require_contact, touch, ApiError, AppState};
+use super::{error, iso, require_contact, touch, ApiError, AppState, Tenant};
 use crate::model::{Dataset, Task};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -32,7 +32,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn list_tasks(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let dataset = state.dataset.read().await;
@@ -51,7 +51,7 @@ fn task_not_found() -> ApiError {
 
 /// `GET /contacts/{contactId}/tasks/{taskId}` → `{ task }`.
 async fn get_task(
-    State(state): State<AppState>,
+    state: Tenant,
     Path((contact_id, task_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let dataset = state.dataset.read().await;
@@ -133,7 +133,7 @@ fn with_task<T>(
 
 /// `POST /contacts/{contactId}/tasks` → 201 `{ task }`.
 async fn create_task(
-    State(state): State<AppState>,
+    state: Tenant,
     Path(contact_id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -160,7 +160,7 @@ async fn create_task(
 
 /// `PUT /contacts/{contactId}/tasks/{taskId}` → `{ task }`.
 async fn update_task(
-    State(state): State<AppState>,
+    state: Tenant,
     Path((contact_id, task_id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -189,7 +189,7 @@ async fn update_task(
 
 /// `PUT /contacts/{contactId}/tasks/{taskId}/completed` with `{ completed }`.
 async fn complete_task(
-    State(state): State<AppState>,
+    state: Tenant,
     Path((contact_id, task_id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -208,7 +208,7 @@ async fn complete_task(
 
 /// `DELETE /contacts/{contactId}/tasks/{taskId}` → `{ succeded }`.
 async fn delete_task(
-    State(state): State<AppState>,
+    state: Tenant,
     Path((contact_id, task_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let mut dataset = state.dataset.write().await;

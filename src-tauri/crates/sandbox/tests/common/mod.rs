@@ -18,6 +18,7 @@ pub async fn start_with(contacts: usize, rate_limit: RateLimitConfig) -> Sandbox
         port: 0,
         anchor: Some(datetime!(2026-06-15 17:30:00 UTC)),
         rate_limit,
+        locations: 1,
     })
     .await
     .unwrap_or_else(|e| panic!("sandbox did not start: {e}"))

@@ -1,0 +1,55 @@
+//! The store's one error type.
+
+use std::path::PathBuf;
+
+/// What went wrong with the local cache. Messages are meant for people: they
+/// never contain contact data or credentials.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database file or its folder could not be created, read or moved.
+    #[error("The local cache at {path} could not be used: {message}")]
+    Io { path: PathBuf, message: String },
+    /// SQLite refused an operation (disk full, locked for too long, …).
+    #[error("The local cache failed: {0}")]
+    Sqlite(String),
+    /// A record the caller asked to change does not exist.
+    #[error("{what} {id} is not in the local cache")]
+    NotFound { what: &'static str, id: String },
+    /// A cursor that this store did not hand out (or from another order/query).
+    #[error("The page cursor is not valid for this list")]
+    InvalidCursor,
+    /// A stored value could not be read back (should not happen; the cache can
+    /// be rebuilt from GHL).
+    #[error("A cached {what} could not be read: {message}")]
+    Corrupt { what: &'static str, message: String },
+    /// A full pull or refresh was cancelled by the caller.
+    #[error("The download was cancelled")]
+    Cancelled,
+    /// The GHL API failed during a pull or refresh.
+    #[error(transparent)]
+    Api(#[from] ghl::Error),
+}
+
+impl Error {
+    /// Stable code the UI can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "cache_io",
+            Error::Sqlite(_) => "cache_failed",
+            Error::NotFound { .. } => "not_found",
+            Error::InvalidCursor => "invalid_cursor",
+            Error::Corrupt { .. } => "cache_corrupt",
+            Error::Cancelled => "cancelled",
+            Error::Api(e) => e.code(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Sqlite(e.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,146 @@
+//! The local SQLite cache of one GoHighLevel location.
+//!
+//! One database file per location ([`Store::path_for`]), opened with
+//! [`Store::open`], which also rebuilds a file that is not usable and says so
+//! ([`Opened`]). It holds contacts (list columns, the full GHL JSON and an
+//! FTS5 index for [`Store::search`]), each contact's tasks, notes and
+//! appointments, the state of the pull from GHL ([`PullState`]: a resumable
+//! cursor and the refresh mark), and the [outbox](Store::enqueue) of edits
+//! made offline.
+//!
+//! Every method is synchronous and quick (milliseconds); from async code call
+//! it through `tokio::task::spawn_blocking` or accept the short block. Reads
+//! use their own connection, so they run while a pull writes (WAL mode).
+
+mod contacts;
+mod cursor;
+mod error;
+mod meta;
+mod open;
+mod outbox;
+mod pull_state;
+mod related;
+mod schema;
+mod search;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+pub use contacts::{ContactRow, ListOrder, Page, MAX_PAGE_SIZE};
+pub use error::{Error, Result};
+pub use open::Opened;
+pub use outbox::{
+    new_client_key, AnswerWriter, OutboxEntry, OutboxKind, OutboxState, QueuedEdit, ServerAnswer,
+};
+pub use pull_state::PullState;
+pub use related::Cached;
+pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
+
+/// The cache of one location. `Send + Sync`: share it behind an `Arc`.
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    country_code: Mutex<String>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic inside a call rolled its transaction back (dropped), so the
+    // connection is still consistent.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Store {
+    /// `<data_dir>/locations/<location_id>.sqlite3`, with anything but
+    /// letters, digits, `-` and `_` in the id replaced, so an id can never
+    /// point outside the folder.
+    pub fn path_for(data_dir: &Path, location_id: &str) -> PathBuf {
+        let safe: String = location_id
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let safe = if safe.is_empty() {
+            "_".to_owned()
+        } else {
+            safe
+        };
+        data_dir.join("locations").join(format!("{safe}.sqlite3"))
+    }
+
+    /// Opens (creating folders and file as needed) the cache at `path`. A
+    /// file that is not a database, fails `quick_check` or has a newer
+    /// schema is moved aside and replaced by an empty cache
+    /// ([`Opened::Rebuilt`]); an unreadable one is an [`Error::Io`].
+    pub fn open(path: impl AsRef<Path>) -> Result<(Store, Opened)> {
+        let path = path.as_ref().to_owned();
+        let (writer, opened) = open::open_writer(&path)?;
+        let reader = open::open_reader(&path)?;
+        Ok((
+            Store {
+                path,
+                writer: Mutex::new(writer),
+                reader: Mutex::new(reader),
+                country_code: Mutex::new("1".to_owned()),
+            },
+            opened,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Country calling code of the location's numbers (default `1`): a phone
+    /// search typed with it (`+1 555…`) also finds numbers stored without it.
+    pub fn set_country_calling_code(&self, code: &str) {
+        *lock(&self.country_code) = text::digits(code);
+    }
+
+    pub(crate) fn country_code(&self) -> String {
+        lock(&self.country_code).clone()
+    }
+
+    /// Runs `f` in one immediate (write-locking) transaction; commits if it
+    /// returns `Ok`, rolls back otherwise.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on the read connection inside one read transaction, so a
+    /// multi-query read sees one snapshot.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.reader);
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.finish()?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,147 @@
+//! Versioned migrations, applied in order; `PRAGMA user_version` holds the
+//! version reached. A database newer than [`CURRENT_VERSION`] was written by a
+//! newer app: it is not touched (the open path sets it aside and rebuilds).
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// One step of the schema. Never edit a released step: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: everything the cache started with.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    -- The columns lists and search read; the full GHL JSON lives in
+    -- contact_json so these rows stay small and many fit in a page.
+    CREATE TABLE contacts (
+        rid           INTEGER PRIMARY KEY,
+        id            TEXT NOT NULL UNIQUE,
+        first_name    TEXT,
+        last_name     TEXT,
+        display_name  TEXT NOT NULL,
+        sort_key      TEXT NOT NULL,
+        email         TEXT,
+        phone         TEXT,
+        phone_digits  TEXT NOT NULL DEFAULT '',
+        company_name  TEXT,
+        tags          TEXT NOT NULL DEFAULT '[]',
+        source        TEXT,
+        date_added    TEXT,
+        date_updated  TEXT,
+        added_ms      INTEGER NOT NULL DEFAULT 0,
+        updated_ms    INTEGER NOT NULL DEFAULT 0,
+        hay           TEXT NOT NULL DEFAULT ''
+    );
+    -- hay is in the index so a walk in name order can test matches without
+    -- reading the rows (see search.rs).
+    CREATE INDEX contacts_by_name ON contacts (sort_key, id, hay);
+    CREATE INDEX contacts_by_updated ON contacts (updated_ms DESC, id);
+
+    CREATE TABLE contact_json (
+        rid  INTEGER PRIMARY KEY REFERENCES contacts (rid) ON DELETE CASCADE,
+        json TEXT NOT NULL
+    );
+
+    -- Words by prefix. Contentless: search reads rowids only.
+    CREATE VIRTUAL TABLE contacts_fts USING fts5 (
+        name, email, company, tags,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    -- Phone digits by substring: trigrams, no positions (candidates only;
+    -- sb_tier() checks the real substring).
+    CREATE VIRTUAL TABLE phones_fts USING fts5 (
+        digits,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'trigram',
+        detail = 'none'
+    );
+
+    CREATE TABLE tasks (
+        contact_id TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        pos        INTEGER NOT NULL,
+        json       TEXT NOT NULL,
+        PRIMARY KEY (contact_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE notes (
+        contact_id TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        pos        INTEGER NOT NULL,
+        json       TEXT NOT NULL,
+        PRIMARY KEY (contact_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE appointments (
+        contact_id TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        pos        INTEGER NOT NULL,
+        json       TEXT NOT NULL,
+        PRIMARY KEY (contact_id, id)
+    ) WITHOUT ROWID;
+    -- When each list was last fetched: tells "no tasks" from "never fetched".
+    CREATE TABLE related_fetched (
+        contact_id TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (contact_id, kind)
+    ) WITHOUT ROWID;
+
+    -- One row: the database is per location.
+    CREATE TABLE pull_state (
+        one             INTEGER PRIMARY KEY CHECK (one = 1),
+        cursor          TEXT,
+        done            INTEGER NOT NULL DEFAULT 0,
+        total           INTEGER,
+        started_at      TEXT,
+        finished_at     TEXT,
+        high_water_ms   INTEGER,
+        last_refresh_at TEXT
+    );
+
+    CREATE TABLE outbox (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind         TEXT NOT NULL,
+        contact_id   TEXT,
+        payload      TEXT NOT NULL,
+        client_key   TEXT UNIQUE,
+        base         TEXT,
+        state        TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (state IN ('pending', 'failed', 'conflict')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT,
+        server_value TEXT,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the schema to [`CURRENT_VERSION`], each step in its own
+/// transaction with its version bump, so a crash leaves a consistent version.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let mut version = user_version(conn)?;
+    while version < CURRENT_VERSION {
+        let step = MIGRATIONS[version as usize];
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        version += 1;
+        // PRAGMA takes no parameters; the value is our own integer.
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
