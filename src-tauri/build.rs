@@ -13,6 +13,7 @@ fn main() {
         "find_duplicate_contact",
         "upsert_contact",
         "list_contacts",
+        "list_contacts_legacy",
         "get_contact",
         "list_contact_tasks",
         "list_contact_notes",

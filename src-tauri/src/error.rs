@@ -22,7 +22,7 @@ impl From<ghl::Error> for AppError {
             ghl::Error::RateLimited {
                 retry_after: Some(wait),
             } => Some(serde_json::json!({ "retryAfterMs": wait.as_millis() as u64 })),
-            ghl::Error::Validation { messages } => {
+            ghl::Error::Validation { messages } | ghl::Error::InvalidInput { messages } => {
                 Some(serde_json::json!({ "messages": messages }))
             }
             _ => None,

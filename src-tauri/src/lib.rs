@@ -68,6 +68,7 @@ pub fn run() {
             commands::session::oauth_settings,
             commands::session::save_oauth_settings,
             commands::contacts::list_contacts,
+            commands::contacts::list_contacts_legacy,
             commands::contacts::get_contact,
             commands::contacts::list_contact_tasks,
             commands::contacts::list_contact_notes,

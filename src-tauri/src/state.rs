@@ -93,6 +93,51 @@ impl Connection {
         })
     }
 
+    /// One page from GHL's deprecated `GET /contacts/` list (a support option
+    /// for comparing with search). The cursor carries `startAfterId` and
+    /// `startAfter`; a cursor that comes back unchanged ends the list.
+    pub async fn list_contacts_legacy(
+        &self,
+        query: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<ContactPage, AppError> {
+        let after: Option<LegacyCursor> = cursor
+            .map(|cursor| serde_json::from_str(cursor).map_err(|_| stale_cursor()))
+            .transpose()?;
+        let query = query.trim();
+        let request = ghl::LegacyListRequest {
+            query: (!query.is_empty()).then(|| query.to_owned()),
+            limit: Some(limit.clamp(1, ghl::LegacyListRequest::MAX_LIMIT)),
+            start_after_id: after.as_ref().map(|a| a.start_after_id.clone()),
+            start_after: after.as_ref().map(|a| a.start_after),
+        };
+        let page = self.client.list_contacts_legacy(&request).await?;
+        self.remember_tags(page.contacts.iter().flat_map(|c| c.tags.iter()));
+        let next = page.meta.as_ref().and_then(|meta| {
+            Some(LegacyCursor {
+                start_after_id: meta.start_after_id.clone()?,
+                start_after: meta.start_after?,
+            })
+        });
+        let next = next.filter(|next| !page.contacts.is_empty() && after.as_ref() != Some(next));
+        let total = page
+            .meta
+            .as_ref()
+            .and_then(|meta| meta.total)
+            .or(page.count)
+            .unwrap_or(page.contacts.len() as u64);
+        Ok(ContactPage {
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            contacts: page
+                .contacts
+                .into_iter()
+                .map(|contact| convert::contact_summary_of(convert::contact_detail(contact)))
+                .collect(),
+            next_cursor: next.map(|next| serde_json::to_string(&next).expect("cursor serializes")),
+        })
+    }
+
     pub async fn contact(&self, contact_id: &str) -> Result<ContactDetail, AppError> {
         let contact = self.client.get_contact(contact_id).await?;
         self.remember_tags(contact.tags.iter());
@@ -321,11 +366,23 @@ fn encode_cursor(search_after: &[serde_json::Value]) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> Result<Vec<serde_json::Value>, AppError> {
-    serde_json::from_str(cursor).map_err(|_| AppError {
+    serde_json::from_str(cursor).map_err(|_| stale_cursor())
+}
+
+fn stale_cursor() -> AppError {
+    AppError {
         code: ErrorCode::Validation,
         message: "The list position is no longer valid; reload the list.".to_owned(),
         details: None,
-    })
+    }
+}
+
+/// Where the deprecated list continues (its `meta.startAfterId` / `startAfter`).
+#[derive(Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LegacyCursor {
+    start_after_id: String,
+    start_after: u64,
 }
 
 #[cfg(test)]
@@ -447,6 +504,37 @@ mod tests {
                 "{start}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn the_legacy_list_pages_through_every_contact_once() {
+        let (connection, _sandbox) = demo().await;
+        let mut seen = HashSet::new();
+        let mut cursor = None;
+        loop {
+            let page = connection
+                .list_contacts_legacy("", cursor.as_deref(), 100)
+                .await
+                .expect("page");
+            assert_eq!(page.total as usize, CONTACTS);
+            for contact in &page.contacts {
+                assert!(
+                    seen.insert(contact.id.clone()),
+                    "{} listed twice",
+                    contact.id
+                );
+            }
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), CONTACTS);
+        let error = connection
+            .list_contacts_legacy("", Some("{}"), 10)
+            .await
+            .expect_err("bad cursor");
+        assert_eq!(error.code, ErrorCode::Validation);
     }
 
     #[tokio::test]

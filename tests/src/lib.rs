@@ -239,8 +239,9 @@ impl App {
                 "args": args,
             }),
         );
-        let client = fantoccini::ClientBuilder::rustls()
-            .expect("rustls client")
+        // tauri-driver listens on plain http on 127.0.0.1: no TLS.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = fantoccini::ClientBuilder::new(connector)
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await

@@ -17,6 +17,21 @@ pub async fn list_contacts(
         .await
 }
 
+/// The same page from GHL's deprecated `GET /contacts/` list (support option).
+#[tauri::command]
+pub async fn list_contacts_legacy(
+    state: State<'_, Sessions>,
+    query: String,
+    cursor: Option<String>,
+    limit: u32,
+) -> Result<ContactPage, AppError> {
+    state
+        .active()
+        .await?
+        .list_contacts_legacy(&query, cursor.as_deref(), limit)
+        .await
+}
+
 #[tauri::command]
 pub async fn get_contact(
     state: State<'_, Sessions>,

@@ -6,7 +6,7 @@
 // URL flags (all optional):
 //   ?select=<id>|first|rich   open a contact on start ("rich": data in every section)
 //   ?latency=<ms>        base delay per command (default 250)
-//   ?fail=tasks,notes    make those commands reject (contacts, contact, tasks, notes,
+//   ?fail=tasks,notes    make those commands reject (contacts (both lists), contact, tasks, notes,
 //                        appointments, session); add "once" (fail=tasks,once) to fail only
 //                        the first call of each, so Retry can be tried
 //                        writes: every change fails with a network error; forbidden:
@@ -569,13 +569,42 @@ function matches(contact: FakeContact, q: string): boolean {
   );
 }
 
-function listContacts(query: string, cursor: string | null, limit: number): ContactPage {
+function findContacts(query: string): FakeContact[] {
   const q = query.trim();
-  const found = q === "" ? allContacts() : allContacts().filter((c) => matches(c, q));
+  return q === "" ? allContacts() : allContacts().filter((c) => matches(c, q));
+}
+
+function pageOf(found: FakeContact[], offset: number, limit: number, nextCursor: (last: FakeContact) => string): ContactPage {
+  const slice = found.slice(offset, offset + limit);
+  const last = slice.at(-1);
+  const more = last !== undefined && offset + limit < found.length;
+  return {
+    contacts: slice.map(({ index: _index, ...summary }) => summary),
+    total: found.length,
+    nextCursor: more ? nextCursor(last) : null,
+  };
+}
+
+function listContacts(query: string, cursor: string | null, limit: number): ContactPage {
   const offset = cursor === null ? 0 : Number(cursor);
-  const page = found.slice(offset, offset + limit).map(({ index: _index, ...summary }) => summary);
-  const next = offset + limit;
-  return { contacts: page, total: found.length, nextCursor: next < found.length ? String(next) : null };
+  return pageOf(findContacts(query), offset, limit, () => String(offset + limit));
+}
+
+/**
+ * The deprecated `GET /contacts/` list: the same contacts, but paged by the last contact
+ * seen (a keyset cursor, like GoHighLevel's `startAfterId`) rather than by position.
+ */
+function listContactsLegacy(query: string, cursor: string | null, limit: number): ContactPage {
+  const found = findContacts(query);
+  let offset = 0;
+  if (cursor !== null) {
+    const after = found.findIndex((c) => c.id === cursor);
+    if (after < 0) {
+      throw { code: "validation", message: "The list position is no longer valid; reload the list.", details: null } satisfies AppError;
+    }
+    offset = after + 1;
+  }
+  return pageOf(found, offset, limit, (last) => last.id);
 }
 
 function iso(ms: number): string {
@@ -788,6 +817,9 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
       case "list_contacts":
         maybeFail("contacts");
         return listContacts(String(args.query ?? ""), (args.cursor as string | null) ?? null, Number(args.limit ?? 100));
+      case "list_contacts_legacy":
+        maybeFail("contacts");
+        return listContactsLegacy(String(args.query ?? ""), (args.cursor as string | null) ?? null, Number(args.limit ?? 100));
       case "get_contact":
         maybeFail("contact");
         return getContact(contactId);

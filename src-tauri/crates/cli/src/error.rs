@@ -34,7 +34,7 @@ impl CliError {
                 Api::NotFound { .. } => 4,
                 Api::RateLimited { .. } => 5,
                 // Config: the base URL or token characters are unusable.
-                Api::Validation { .. } | Api::Config { .. } => 2,
+                Api::Validation { .. } | Api::InvalidInput { .. } | Api::Config { .. } => 2,
                 // GoHighLevel reports most invalid input (and duplicates) as 400.
                 Api::Api { status: 400, .. } => 2,
                 _ => 1,

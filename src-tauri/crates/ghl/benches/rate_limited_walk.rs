@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use ghl::{AccessToken, Client, ClientConfig, RateLimit, SearchRequest};
+use ghl::{AccessToken, Client, ClientConfig, RateLimit, RetryPolicy, SearchRequest};
 use sandbox::{Faults, RateLimitConfig, Sandbox, SandboxConfig};
 
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
@@ -45,8 +45,20 @@ async fn walk(contacts: usize, page: u32, limit: RateLimit, error_rate: f64) -> 
         ..Faults::none()
     });
     let base_url = url::Url::parse(&sandbox.base_url()).expect("url");
+    // A shortened window shortens every wait of the schedule alike, the retry
+    // backoff included; otherwise a scaled run would overstate the backoff's
+    // share tenfold (GHL's real window is 10 s).
+    let scale = limit.interval.as_secs_f64() / 10.0;
+    let default_retry = RetryPolicy::default();
+    let retry = RetryPolicy {
+        base_delay: default_retry.base_delay.mul_f64(scale),
+        max_delay: default_retry.max_delay.mul_f64(scale),
+        ..default_retry
+    };
     let client = Client::new(
-        ClientConfig::new(base_url, sandbox.location_id()).with_rate_limit(limit),
+        ClientConfig::new(base_url, sandbox.location_id())
+            .with_rate_limit(limit)
+            .with_retry_policy(retry),
         AccessToken::new(sandbox.access_token().to_owned()),
     )
     .expect("client");

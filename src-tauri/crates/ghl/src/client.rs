@@ -735,7 +735,7 @@ fn redact_quoted(message: &str) -> String {
 /// (`""`, `.`, `..`) instead of being sent as one segment.
 pub(crate) fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
     if id.trim().is_empty() || id == "." || id == ".." {
-        return Err(Error::Validation {
+        return Err(Error::InvalidInput {
             messages: vec![format!("a valid {what} id is required")],
         });
     }

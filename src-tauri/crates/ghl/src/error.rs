@@ -36,6 +36,9 @@ pub enum Error {
     /// 422: the API listed what is wrong with the request.
     #[error("GoHighLevel rejected the request: {}", messages.join("; "))]
     Validation { messages: Vec<String> },
+    /// The client's own checks refused the input; nothing was sent.
+    #[error("Not sent to GoHighLevel: {}", messages.join("; "))]
+    InvalidInput { messages: Vec<String> },
     /// Any other 4xx/5xx.
     #[error("GoHighLevel returned an error (HTTP {status}): {message}")]
     Api {
@@ -78,7 +81,7 @@ impl Error {
             Error::Forbidden { .. } => "forbidden",
             Error::NotFound { .. } => "not_found",
             Error::RateLimited { .. } => "rate_limited",
-            Error::Validation { .. } => "validation",
+            Error::Validation { .. } | Error::InvalidInput { .. } => "validation",
             Error::Api { .. } => "api",
             Error::Network { .. } => "network",
             Error::Timeout => "timeout",

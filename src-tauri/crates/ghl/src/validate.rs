@@ -5,7 +5,7 @@ use crate::error::Error;
 
 /// Field-named validation error.
 pub(crate) fn invalid(field: &str, problem: &str) -> Error {
-    Error::Validation {
+    Error::InvalidInput {
         messages: vec![format!("{field}: {problem}")],
     }
 }
@@ -190,7 +190,7 @@ mod tests {
 
     fn message(e: Error) -> String {
         match e {
-            Error::Validation { messages } => messages.join("; "),
+            Error::InvalidInput { messages } => messages.join("; "),
             other => panic!("{other:?}"),
         }
     }

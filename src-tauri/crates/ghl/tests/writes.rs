@@ -387,9 +387,13 @@ async fn listing_and_search_on_the_wire() {
 async fn invalid_input_is_rejected_before_sending() {
     let mock = Mock::start(api).await;
     let c = client(&mock);
-    let messages = |e: Error| match e {
-        Error::Validation { messages } => messages.join("; "),
-        other => panic!("{other:?}"),
+    // Refused by the client itself: the message says nothing was sent.
+    let messages = |e: Error| {
+        assert!(e.to_string().starts_with("Not sent to GoHighLevel: "), "{e}");
+        match e {
+            Error::InvalidInput { messages } => messages.join("; "),
+            other => panic!("{other:?}"),
+        }
     };
     let bad_email = ContactInput {
         email: Some("ada@".into()),
