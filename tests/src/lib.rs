@@ -239,13 +239,26 @@ impl App {
                 "args": args,
             }),
         );
-        // tauri-driver listens on plain http on 127.0.0.1: no TLS.
+        // tauri-driver listens on plain http on 127.0.0.1: no TLS. It accepts
+        // connections before WebKitWebDriver behind it is ready, and then drops
+        // the first request; a dropped connection is tried again, briefly.
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = fantoccini::ClientBuilder::new(connector)
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session with the app");
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match fantoccini::ClientBuilder::new(connector.clone())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(fantoccini::error::NewSessionError::FailedC(error)) if attempt < 10 => {
+                    eprintln!("WebDriver not ready yet ({error}); trying again");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(error) => panic!("a WebDriver session with the app: {error}"),
+            }
+        };
         App {
             client,
             driver,

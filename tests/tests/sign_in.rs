@@ -159,14 +159,72 @@ async fn sign_in_with_highlevel_restart_and_sign_out() {
         "no second login was needed"
     );
 
-    // Sign out, deleting the cache: back to the sign-in screen, tokens gone.
+    // A second location: "Add a location…", its own consent, its own contacts.
+    let second = sandbox.locations()[1].clone();
+    sandbox.set_consent(Consent::Approve {
+        location_id: second.id.clone(),
+    });
+    app.click("[data-testid=location-switcher]").await;
+    app.click("[data-testid=add-location]").await;
+    app.click("[data-testid=sign-in-oauth-button]").await;
+    app.wait_until("the second location is active", || async {
+        active_location_name(&app).await == second.name
+    })
+    .await;
+    app.wait_for("[data-testid=contact-row]").await;
+    let second_ids = contact_ids_on_screen(&app).await;
+    let second_data = sandbox.dataset_of(&second.id).expect("second dataset");
+    {
+        let second_data = second_data.read().await;
+        assert!(second_ids
+            .iter()
+            .all(|id| second_data.contacts.iter().any(|c| &c.id == id)));
+    }
+    assert!(stored_credential(&keyring, &second.id).await.is_some());
+
+    // Switch back from the header.
+    app.click("[data-testid=location-switcher]").await;
+    app.click(&format!(
+        "[data-testid=location-option][data-location-id='{location_id}']"
+    ))
+    .await;
+    app.wait_until("the first location is active again", || async {
+        active_location_name(&app).await == sandbox.location_name()
+    })
+    .await;
+
+    // Sign out of the first, deleting its cache: the second stays signed in.
     app.click("[data-testid=sign-out-button]").await;
     app.click("[data-testid=sign-out-delete-cache]").await;
     app.click("[data-testid=confirm-sign-out]").await;
-    app.wait_for("[data-testid=sign-in-screen]").await;
+    app.wait_until("the second location is active after signing out", || async {
+        active_location_name(&app).await == second.name
+    })
+    .await;
     assert!(
         stored_credential(&keyring, &location_id).await.is_none(),
-        "the keyring entry is gone"
+        "the first location's keyring entry is gone"
     );
+    // Then of the second: back to the sign-in screen, no tokens left.
+    app.click("[data-testid=sign-out-button]").await;
+    app.click("[data-testid=confirm-sign-out]").await;
+    app.wait_for("[data-testid=sign-in-screen]").await;
+    assert!(stored_credential(&keyring, &second.id).await.is_none());
     app.close().await;
+}
+
+async fn contact_ids_on_screen(app: &App) -> Vec<String> {
+    let mut ids = Vec::new();
+    for row in app
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid=contact-row]"))
+        .await
+        .expect("rows")
+    {
+        if let Some(id) = row.attr("data-contact-id").await.expect("attribute") {
+            ids.push(id);
+        }
+    }
+    assert!(!ids.is_empty(), "rows carry their contact ids");
+    ids
 }
