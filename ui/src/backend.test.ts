@@ -24,6 +24,7 @@ import {
   listContactNotes,
   listContactTasks,
   listContacts,
+  listContactsLegacy,
   session,
   toAppError,
 } from "./backend";
@@ -42,6 +43,7 @@ describe("commands", () => {
     invoke.mockResolvedValue("ok");
     await session();
     await listContacts({ query: "smith", cursor: null, limit: 100 });
+    await listContactsLegacy({ query: "smith", cursor: "next", limit: 100 });
     await getContact("c1");
     await listContactTasks("c1");
     await listContactNotes("c1");
@@ -49,6 +51,7 @@ describe("commands", () => {
     expect(invoke.mock.calls).toEqual([
       ["session", {}],
       ["list_contacts", { query: "smith", cursor: null, limit: 100 }],
+      ["list_contacts_legacy", { query: "smith", cursor: "next", limit: 100 }],
       ["get_contact", { contactId: "c1" }],
       ["list_contact_tasks", { contactId: "c1" }],
       ["list_contact_notes", { contactId: "c1" }],

@@ -161,6 +161,15 @@ export function listContacts({ query, cursor, limit }: ListContactsArgs): Promis
   return call<ContactPage>("list_contacts", { query, cursor, limit });
 }
 
+/**
+ * The same page from GoHighLevel's deprecated `GET /contacts/` list instead of search: a
+ * support option for comparing the two when search seems wrong. Its cursors are its own
+ * (never hand one from `listContacts` to it, or back).
+ */
+export function listContactsLegacy({ query, cursor, limit }: ListContactsArgs): Promise<ContactPage> {
+  return call<ContactPage>("list_contacts_legacy", { query, cursor, limit });
+}
+
 export function getContact(contactId: string): Promise<ContactDetail> {
   return call<ContactDetail>("get_contact", { contactId });
 }

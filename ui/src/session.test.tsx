@@ -2,8 +2,8 @@
 // duplicate check in the new-contact form — with backend.ts mocked.
 import { act, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError, ContactDetail, ContactPage, ContactSummary, OAuthSettings, SessionInfo } from "./bindings";
-import { account, deferred, renderApp, sessionOf, SIGNED_IN } from "./test/helpers";
+import type { AppError, ContactPage, ContactSummary, OAuthSettings, SessionInfo } from "./bindings";
+import { account, contactDetail, contactSummary, deferred, renderApp, sessionOf, SIGNED_IN } from "./test/helpers";
 
 vi.mock("./backend", () => import("./test/backendMock").then((m) => m.mockBackend()));
 
@@ -18,34 +18,9 @@ function error(code: AppError["code"], message = "", details: unknown = null): A
   return { code, message, details };
 }
 
-function summary(id: string, name: string, overrides: Partial<ContactSummary> = {}): ContactSummary {
-  const [firstName = null, lastName = null] = name.split(" ");
-  return { id, displayName: name, firstName, lastName, email: null, phone: null, companyName: null, tags: [], dateUpdated: null, ...overrides };
-}
-
-function detailOf(s: ContactSummary): ContactDetail {
-  return {
-    ...s,
-    source: null,
-    contactType: null,
-    address1: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    country: null,
-    website: null,
-    timezone: null,
-    dateOfBirth: null,
-    dateAdded: null,
-    dnd: false,
-    businessId: null,
-    customFields: [],
-  };
-}
-
-const ANNA = summary("anna", "Anna Smith", { email: "anna@example.com", phone: "+13035550142" });
+const ANNA = contactSummary("anna", "Anna Smith", { email: "anna@example.com", phone: "+13035550142" });
 /** Contacts per location: what each location's list shows. */
-const CONTACTS: Record<string, ContactSummary[]> = { loc1: [ANNA], loc2: [summary("zed", "Zed Roof")] };
+const CONTACTS: Record<string, ContactSummary[]> = { loc1: [ANNA], loc2: [contactSummary("zed", "Zed Roof")] };
 let active = "loc1";
 
 function page(contacts: ContactSummary[]): ContactPage {
@@ -66,7 +41,7 @@ beforeEach(() => {
   active = "loc1";
   api.session.mockResolvedValue(SIGNED_IN);
   api.listContacts.mockImplementation(async () => page(CONTACTS[active] ?? []));
-  api.getContact.mockImplementation(async (id) => detailOf(Object.values(CONTACTS).flat().find((c) => c.id === id)!));
+  api.getContact.mockImplementation(async (id) => contactDetail(Object.values(CONTACTS).flat().find((c) => c.id === id)!));
   api.listContactTasks.mockResolvedValue([]);
   api.listContactNotes.mockResolvedValue([]);
   api.listContactAppointments.mockResolvedValue([]);
@@ -420,7 +395,7 @@ describe("OAuth settings", () => {
 describe("duplicate check in the new-contact form", () => {
   it("finds the contact with this email and updates it instead", async () => {
     api.findDuplicateContact.mockImplementation(async (email) => (email === "anna@example.com" ? { contact: ANNA, matchedOn: "email" } : null));
-    api.upsertContact.mockResolvedValue({ contact: detailOf({ ...ANNA, companyName: "Smith Co" }), created: false });
+    api.upsertContact.mockResolvedValue({ contact: contactDetail({ ...ANNA, companyName: "Smith Co" }), created: false });
     const { user } = renderApp();
     await user.click(await screen.findByTestId("new-contact-button"));
     const dialog = screen.getByRole("dialog", { name: "New contact" });

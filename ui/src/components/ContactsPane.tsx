@@ -1,13 +1,14 @@
-import { useRef, useState } from "react";
+import { forwardRef, useRef, useState } from "react";
 import type { ContactSummary } from "../bindings";
 import { summaryOf } from "../hooks/mutations";
-import { useContactSearch, useWriteAccess } from "../hooks/queries";
+import { useListSource } from "../hooks/listSource";
+import { useActiveAccount, useContactSearch, useWriteAccess, type ListSource } from "../hooks/queries";
 import { useDebouncedValue } from "../hooks/useDebouncedValue";
 import { formatContactCount } from "../lib/format";
 import { ContactList, type ContactListHandle } from "./ContactList";
 import { ErrorMessage, Skeleton, Spinner } from "./common";
 import { ContactFormDialog } from "./ContactFormDialog";
-import { PlusIcon, SearchIcon } from "./icons";
+import { AlertIcon, PlusIcon, SearchIcon } from "./icons";
 
 export const SEARCH_DEBOUNCE_MS = 200;
 
@@ -19,7 +20,9 @@ type Props = {
 export function ContactsPane({ selectedId, onOpen }: Props) {
   const [text, setText] = useState("");
   const query = useDebouncedValue(text.trim(), SEARCH_DEBOUNCE_MS);
-  const search = useContactSearch(query);
+  const [source, setSource] = useListSource(useActiveAccount()?.locationId ?? "");
+  const search = useContactSearch(query, source);
+  const sourceRef = useRef<HTMLSelectElement>(null);
   const listRef = useRef<ContactListHandle>(null);
   const access = useWriteAccess();
   const [creating, setCreating] = useState(false);
@@ -88,16 +91,39 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
           }}
         />
       ) : null}
-      <p className="count-line" data-testid="contact-count" aria-live="polite" aria-busy={searching}>
-        {hasData ? (
-          <span>{formatContactCount(total, shownQuery)}</span>
-        ) : search.isError ? null : (
-          <span className="muted">Loading contacts…</span>
-        )}
-        {searching || (search.isFetching && !search.isFetchingNextPage && hasData) ? (
-          <Spinner size={12} label="Searching" />
-        ) : null}
-      </p>
+      <div className="count-row">
+        <p className="count-line" data-testid="contact-count" aria-live="polite" aria-busy={searching}>
+          {hasData ? (
+            <span className="count-text">{formatContactCount(total, shownQuery)}</span>
+          ) : search.isError ? null : (
+            <span className="muted">Loading contacts…</span>
+          )}
+          {searching || (search.isFetching && !search.isFetchingNextPage && hasData) ? (
+            <Spinner size={12} label="Searching" />
+          ) : null}
+        </p>
+        <ListSourceSelect ref={sourceRef} value={source} onChange={setSource} />
+      </div>
+      {source === "legacy" ? (
+        <div className="legacy-note" data-testid="legacy-list-note" role="note">
+          <AlertIcon className="legacy-note-icon" size={14} />
+          <p>
+            Listing with GoHighLevel’s older contacts list (<code>GET /contacts/</code>, deprecated). Matches and order may
+            differ from search.{" "}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                setSource("search");
+                // The note and this button go away: keep focus on the choice it changed.
+                sourceRef.current?.focus();
+              }}
+            >
+              Back to search
+            </button>
+          </p>
+        </div>
+      ) : null}
       <div className="contacts-body">
         {search.isError && !hasData ? (
           <div className="pane-message">
@@ -119,7 +145,7 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
             ref={listRef}
             contacts={contacts}
             total={total}
-            listKey={shownQuery}
+            listKey={`${source}:${shownQuery}`}
             selectedId={selectedId}
             onOpen={onOpen}
             busy={searching || search.isFetchingNextPage}
@@ -143,3 +169,32 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
     </section>
   );
 }
+
+const SOURCE_LABELS: Record<ListSource, string> = {
+  search: "Search (recommended)",
+  legacy: "Older contacts list (GET /contacts/, deprecated)",
+};
+
+type SourceProps = { value: ListSource; onChange: (source: ListSource) => void };
+
+/** Troubleshooting: which GoHighLevel endpoint lists the contacts. Kept small on purpose. */
+const ListSourceSelect = forwardRef<HTMLSelectElement, SourceProps>(function ListSourceSelect({ value, onChange }, ref) {
+  return (
+    <label className="list-source" title="Troubleshooting: which GoHighLevel endpoint lists the contacts">
+      <span className="list-source-label">List from</span>
+      <select
+        ref={ref}
+        className="list-source-select"
+        data-testid="list-source"
+        value={value}
+        onChange={(event) => onChange(event.target.value === "legacy" ? "legacy" : "search")}
+      >
+        {(Object.keys(SOURCE_LABELS) as ListSource[]).map((option) => (
+          <option key={option} value={option}>
+            {SOURCE_LABELS[option]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+});

@@ -61,3 +61,26 @@ describe("fake backend sessions", () => {
     expect(outcome).toMatchObject({ created: false, contact: { id: withEmail.id, companyName: "Upserted Co" } });
   });
 });
+
+describe("fake backend lists", () => {
+  type Page = { contacts: { id: string }[]; total: number; nextCursor: string | null };
+
+  it("pages the old contacts list by the last contact seen, over the same contacts as search", async () => {
+    const { fakeInvoke } = await freshFake("?latency=0");
+    const searched = await fakeInvoke<Page>("list_contacts", { query: "smith", cursor: null, limit: 1000 });
+    const first = await fakeInvoke<Page>("list_contacts_legacy", { query: "smith", cursor: null, limit: 10 });
+    expect(first.total).toBe(searched.total);
+    expect(first.nextCursor).toBe(first.contacts.at(-1)?.id);
+
+    const seen = [...first.contacts];
+    let cursor = first.nextCursor;
+    while (cursor !== null) {
+      const next = await fakeInvoke<Page>("list_contacts_legacy", { query: "smith", cursor, limit: 10 });
+      seen.push(...next.contacts);
+      cursor = next.nextCursor;
+    }
+    expect(seen.map((c) => c.id)).toEqual(searched.contacts.map((c) => c.id));
+
+    await expect(fakeInvoke("list_contacts_legacy", { query: "smith", cursor: "gone", limit: 10 })).rejects.toMatchObject({ code: "validation" });
+  });
+});

@@ -1,6 +1,6 @@
 // TanStack Query hooks over backend.ts. One query per concern, so every part of the
 // contact view loads, fails and retries on its own.
-import { keepPreviousData, MutationCache, QueryCache, QueryClient, useInfiniteQuery, useQuery, type Query } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, useInfiniteQuery, useQuery, type Query } from "@tanstack/react-query";
 import type { ContactPage, DuplicateMatch, LocationAccount, SessionInfo } from "../bindings";
 import { READ_ONLY_MESSAGE } from "../lib/errors";
 import {
@@ -12,7 +12,9 @@ import {
   listContactNotes,
   listContactTasks,
   listContacts,
+  listContactsLegacy,
   oauthSettings,
+  type ListContactsArgs,
   session,
   toAppError,
 } from "../backend";
@@ -20,15 +22,26 @@ import {
 /** Contacts requested per page. */
 export const CONTACT_PAGE_SIZE = 100;
 
+/**
+ * Where the contact list comes from: GoHighLevel's search (what everyone uses), or its
+ * deprecated `GET /contacts/` list, which support staff compare with when search seems wrong.
+ */
+export type ListSource = "search" | "legacy";
+
+const LIST_COMMANDS: Record<ListSource, (args: ListContactsArgs) => Promise<ContactPage>> = {
+  search: listContacts,
+  legacy: listContactsLegacy,
+};
+
 export const queryKeys = {
   session: ["session"] as const,
   oauthSettings: ["oauth-settings"] as const,
-  contacts: (query: string) => ["contacts", query] as const,
+  contacts: (source: ListSource, query: string) => ["contacts", source, query] as const,
   contact: (id: string) => ["contact", id] as const,
   tasks: (id: string) => ["contact", id, "tasks"] as const,
   notes: (id: string) => ["contact", id, "notes"] as const,
   appointments: (id: string) => ["contact", id, "appointments"] as const,
-  /** Prefix of every contact-list query (all searches). */
+  /** Prefix of every contact-list query (all searches, from either source). */
   contactLists: ["contacts"] as const,
   knownTags: ["known-tags"] as const,
   /** Prefix of every business-contacts query. */
@@ -125,19 +138,21 @@ export function useOAuthSettings() {
   return useQuery({ queryKey: queryKeys.oauthSettings, queryFn: oauthSettings, staleTime: Infinity });
 }
 
-/** A page of contacts, tagged with the query it answers (for the count line). */
-export type TaggedContactPage = ContactPage & { query: string };
+/** A page of contacts, tagged with the query and source it answers (for the count line). */
+export type TaggedContactPage = ContactPage & { query: string; source: ListSource };
 
-export function useContactSearch(query: string) {
+export function useContactSearch(query: string, source: ListSource = "search") {
   return useInfiniteQuery({
-    queryKey: queryKeys.contacts(query),
+    queryKey: queryKeys.contacts(source, query),
     queryFn: async ({ pageParam }): Promise<TaggedContactPage> => {
-      const page = await listContacts({ query, cursor: pageParam, limit: CONTACT_PAGE_SIZE });
-      return { ...page, query };
+      const page = await LIST_COMMANDS[source]({ query, cursor: pageParam, limit: CONTACT_PAGE_SIZE });
+      return { ...page, query, source };
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
+    // The previous search's rows stay while the next one loads, but one source's rows
+    // never show as the other's: switching source starts from the loading state.
+    placeholderData: (previous) => (previous?.pages[0]?.source === source ? previous : undefined),
   });
 }
 

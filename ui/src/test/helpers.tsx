@@ -3,7 +3,7 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { LocationAccount, SessionInfo } from "../bindings";
+import type { ContactDetail, ContactSummary, LocationAccount, SessionInfo } from "../bindings";
 import { App } from "../App";
 import { createQueryClient } from "../hooks/queries";
 
@@ -54,3 +54,30 @@ export function sessionOf(accounts: LocationAccount[], overrides: Partial<Sessio
 }
 
 export const SIGNED_IN: SessionInfo = sessionOf([account()]);
+
+/** A contact as the list shows it: `name` split into first and last, the rest empty. */
+export function contactSummary(id: string, name: string, overrides: Partial<ContactSummary> = {}): ContactSummary {
+  const [firstName = null, lastName = null] = name.split(" ");
+  return { id, displayName: name, firstName, lastName, email: null, phone: null, companyName: null, tags: [], dateUpdated: null, ...overrides };
+}
+
+/** The contact's detail, with nothing more than its summary filled in. */
+export function contactDetail(summary: ContactSummary): ContactDetail {
+  return {
+    ...summary,
+    source: null,
+    contactType: null,
+    address1: null,
+    city: null,
+    state: null,
+    postalCode: null,
+    country: null,
+    website: null,
+    timezone: null,
+    dateOfBirth: null,
+    dateAdded: null,
+    dnd: false,
+    businessId: null,
+    customFields: [],
+  };
+}
