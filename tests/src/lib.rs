@@ -344,6 +344,21 @@ impl App {
         texts
     }
 
+    /// The `textContent` of the first element matching `css` ("" when there is
+    /// none). WebKitWebDriver reports no text for elements that clip their
+    /// overflow with an ellipsis, though people see it.
+    pub async fn text_content(&self, css: &str) -> String {
+        let text = self
+            .client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+                vec![serde_json::Value::String(css.to_owned())],
+            )
+            .await
+            .expect("read textContent");
+        text.as_str().unwrap_or_default().trim().to_owned()
+    }
+
     /// All text a person can read in the window.
     pub async fn page_text(&self) -> String {
         self.client

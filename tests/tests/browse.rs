@@ -106,6 +106,19 @@ async fn a_search_without_matches_says_so() {
     let profile = Profile::new("browse-empty");
     let app = App::launch_demo(&[], &profile).await;
     app.wait_for("[data-testid=contact-row]").await;
+
+    // Support staff can list with GHL's deprecated GET /contacts/ instead.
+    app.click("[data-testid=list-source] option[value=legacy]")
+        .await;
+    app.wait_for("[data-testid=legacy-list-note]").await;
+    app.wait_for("[data-testid=contact-row]").await;
+    app.click("[data-testid=list-source] option[value=search]")
+        .await;
+    app.wait_until("the note is gone", || async {
+        app.texts("[data-testid=legacy-list-note]").await.is_empty()
+    })
+    .await;
+    app.wait_for("[data-testid=contact-row]").await;
     let search = app.wait_for("[data-testid=contact-search]").await;
     search
         .send_keys("zzqx-nobody-has-this-name")
@@ -115,8 +128,11 @@ async fn a_search_without_matches_says_so() {
         app.texts("[data-testid=contact-row]").await.is_empty()
     })
     .await;
+    let count = app.text_content("[data-testid=contact-count]").await;
+    assert!(count.contains("No contacts match"), "{count}");
     let body = app.page_text().await;
-    assert!(body.contains("No contacts match"), "{body}");
+    assert!(body.contains("Try a different name"), "{body}");
+    app.screenshot("no-match.png").await;
     app.close().await;
 }
 

@@ -43,19 +43,10 @@ async fn page_storage(app: &App) -> String {
     dump.as_str().unwrap_or_default().to_owned()
 }
 
-/// The header's location name (its text node, as WebKitWebDriver reports
-/// no rendered text for the ellipsised span).
+/// The header's location name.
 async fn active_location_name(app: &App) -> String {
     app.wait_for("[data-testid=active-location-name]").await;
-    let name = app
-        .client
-        .execute(
-            "return document.querySelector('[data-testid=active-location-name]').textContent;",
-            vec![],
-        )
-        .await
-        .expect("read the location name");
-    name.as_str().unwrap_or_default().trim().to_owned()
+    app.text_content("[data-testid=active-location-name]").await
 }
 
 async fn stored_credential(store: &KeyringStore, location_id: &str) -> Option<Credential> {

@@ -28,8 +28,8 @@ function legacyPage({ query, cursor, limit }: backend.ListContactsArgs): Promise
   return Promise.resolve({ contacts, total: found.length, nextCursor: more ? contacts.at(-1)!.id : null });
 }
 
-const LEGACY = "Older contacts list (GET /contacts/, deprecated)";
-const SEARCH = "Search (recommended)";
+const LEGACY = "Older list";
+const SEARCH = "Search";
 
 beforeEach(() => {
   window.sessionStorage.clear();

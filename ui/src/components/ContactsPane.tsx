@@ -171,8 +171,8 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
 }
 
 const SOURCE_LABELS: Record<ListSource, string> = {
-  search: "Search (recommended)",
-  legacy: "Older contacts list (GET /contacts/, deprecated)",
+  search: "Search",
+  legacy: "Older list",
 };
 
 type SourceProps = { value: ListSource; onChange: (source: ListSource) => void };
