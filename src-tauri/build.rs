@@ -16,6 +16,8 @@ fn main() {
         "list_contacts_legacy",
         "get_contact",
         "list_contact_tasks",
+        "get_task",
+        "get_note",
         "list_contact_notes",
         "list_contact_appointments",
         "create_contact",

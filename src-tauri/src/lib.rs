@@ -71,6 +71,8 @@ pub fn run() {
             commands::contacts::list_contacts_legacy,
             commands::contacts::get_contact,
             commands::contacts::list_contact_tasks,
+            commands::contacts::get_task,
+            commands::contacts::get_note,
             commands::contacts::list_contact_notes,
             commands::contacts::list_contact_appointments,
             commands::edits::create_contact,

@@ -349,6 +349,20 @@ impl Connection {
         Ok(tasks.into_iter().map(convert::task).collect())
     }
 
+    /// One task as GHL has it now (the edit form starts from this).
+    pub async fn task(&self, contact_id: &str, task_id: &str) -> Result<Task, AppError> {
+        Ok(convert::task(
+            self.client.get_task(contact_id, task_id).await?,
+        ))
+    }
+
+    /// One note as GHL has it now (the edit form starts from this).
+    pub async fn note(&self, contact_id: &str, note_id: &str) -> Result<Note, AppError> {
+        Ok(convert::note(
+            self.client.get_note(contact_id, note_id).await?,
+        ))
+    }
+
     pub async fn notes(&self, contact_id: &str) -> Result<Vec<Note>, AppError> {
         let notes = self.client.contact_notes(contact_id).await?;
         Ok(notes.into_iter().map(convert::note).collect())
@@ -489,6 +503,16 @@ mod tests {
         );
         let notes = connection.notes(&target.id).await.expect("notes");
         assert_eq!(notes.len(), dataset.notes_of(&target.id).len());
+        let note = connection
+            .note(&target.id, &notes[0].id)
+            .await
+            .expect("one note");
+        assert_eq!(note.body, notes[0].body);
+        let task = connection
+            .task(&target.id, &tasks[0].id)
+            .await
+            .expect("one task");
+        assert_eq!(task.title, tasks[0].title);
         let appointments = connection
             .appointments(&target.id)
             .await

@@ -49,6 +49,24 @@ pub async fn list_contact_tasks(
 }
 
 #[tauri::command]
+pub async fn get_task(
+    state: State<'_, Sessions>,
+    contact_id: String,
+    task_id: String,
+) -> Result<Task, AppError> {
+    state.active().await?.task(&contact_id, &task_id).await
+}
+
+#[tauri::command]
+pub async fn get_note(
+    state: State<'_, Sessions>,
+    contact_id: String,
+    note_id: String,
+) -> Result<Note, AppError> {
+    state.active().await?.note(&contact_id, &note_id).await
+}
+
+#[tauri::command]
 pub async fn list_contact_notes(
     state: State<'_, Sessions>,
     contact_id: String,

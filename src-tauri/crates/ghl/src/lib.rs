@@ -27,9 +27,9 @@ pub use error::Error;
 pub use limiter::RateLimit;
 pub use models::{
     Appointment, BusinessQuery, Contact, ContactInput, ContactUpdate, ContactsPage, CustomField,
-    CustomFieldInput, DuplicateQuery, FilterGroup, LegacyListRequest, ListMeta, Location, Note, NoteInput,
-    NoteUpdate, SearchContact, SearchFilter, SearchPage, SearchRequest, SortDirection, SortSpec,
-    Task, TaskInput, TaskUpdate, UpsertOutcome,
+    CustomFieldInput, DuplicateQuery, FilterGroup, LegacyListRequest, ListMeta, Location, Note,
+    NoteInput, NoteUpdate, SearchContact, SearchFilter, SearchPage, SearchRequest, SortDirection,
+    SortSpec, Task, TaskInput, TaskUpdate, UpsertOutcome,
 };
 pub use paging::{LegacyContactPages, SearchPages};
 pub use retry::RetryPolicy;

@@ -188,7 +188,10 @@ async fn get_location_names_the_sub_account_and_refuses_another() {
         .await
         .expect_err("another location");
     assert!(
-        matches!(err, ghl::Error::Forbidden { .. } | ghl::Error::NotFound { .. }),
+        matches!(
+            err,
+            ghl::Error::Forbidden { .. } | ghl::Error::NotFound { .. }
+        ),
         "{err:?}"
     );
     let err = client.get_location(" ").await.expect_err("blank id");

@@ -389,7 +389,10 @@ async fn invalid_input_is_rejected_before_sending() {
     let c = client(&mock);
     // Refused by the client itself: the message says nothing was sent.
     let messages = |e: Error| {
-        assert!(e.to_string().starts_with("Not sent to GoHighLevel: "), "{e}");
+        assert!(
+            e.to_string().starts_with("Not sent to GoHighLevel: "),
+            "{e}"
+        );
         match e {
             Error::InvalidInput { messages } => messages.join("; "),
             other => panic!("{other:?}"),

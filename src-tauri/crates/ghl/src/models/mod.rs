@@ -19,8 +19,8 @@ pub use input::{
 pub use list::{
     BusinessQuery, ContactsPage, DuplicateQuery, LegacyListRequest, ListMeta, UpsertOutcome,
 };
-pub(crate) use location::LocationEnvelope;
 pub use location::Location;
+pub(crate) use location::LocationEnvelope;
 pub use note::Note;
 pub use search::{
     FilterGroup, SearchContact, SearchFilter, SearchPage, SearchRequest, SortDirection, SortSpec,
