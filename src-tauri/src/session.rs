@@ -810,6 +810,220 @@ pub fn auth_error(error: auth::Error) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use auth::MemoryStore;
+
+    async fn sandbox() -> sandbox::Sandbox {
+        sandbox::Sandbox::start(sandbox::SandboxConfig {
+            contacts: 30,
+            locations: 2,
+            rate_limit: sandbox::RateLimitConfig::unlimited(),
+            ..sandbox::SandboxConfig::default()
+        })
+        .await
+        .expect("sandbox")
+    }
+
+    /// Live mode against the sandbox, with a memory keyring shared across
+    /// "restarts" (the same `store`) and files in `home`.
+    async fn live(sandbox: &sandbox::Sandbox, home: &Path, store: Arc<MemoryStore>) -> Sessions {
+        let launch = Launch::Live {
+            base_url: sandbox.base_url(),
+            home: Some(home.to_owned()),
+            oauth_app_file: home.join("no-deployed-file.json"),
+        };
+        let dirs = Dirs::for_launch(&launch, PathBuf::new(), PathBuf::new());
+        Sessions::open(launch, dirs, move |_| store.clone())
+            .await
+            .expect("sessions")
+    }
+
+    fn token_form(location_id: &str, token: &str) -> PrivateTokenForm {
+        PrivateTokenForm {
+            location_id: location_id.to_owned(),
+            token: token.to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_private_token_signs_in_names_the_location_and_survives_a_restart() {
+        let sandbox = sandbox().await;
+        let home = tempfile::tempdir().expect("home");
+        let store = Arc::new(MemoryStore::new());
+        let sessions = live(&sandbox, home.path(), store.clone()).await;
+        let info = sessions.info().await;
+        assert_eq!(info.active_location_id, None);
+        assert!(!info.oauth_ready, "no OAuth app is set up");
+
+        let refused = sessions
+            .sign_in_with_token(token_form(sandbox.location_id(), "pit-wrong"))
+            .await
+            .expect_err("a wrong token");
+        assert_eq!(refused.code, ErrorCode::Unauthorized);
+        assert!(!refused.message.contains("pit-wrong"));
+        assert!(store.keys().is_empty(), "nothing half-stored");
+
+        let info = sessions
+            .sign_in_with_token(token_form(sandbox.location_id(), sandbox.access_token()))
+            .await
+            .expect("signed in");
+        assert_eq!(
+            info.active_location_id.as_deref(),
+            Some(sandbox.location_id())
+        );
+        assert_eq!(info.accounts[0].name, sandbox.location_name());
+        assert_eq!(info.accounts[0].method, SignInMethod::PrivateToken);
+        let page = sessions
+            .active()
+            .await
+            .expect("connection")
+            .list_contacts("", None, 10)
+            .await
+            .expect("contacts");
+        assert_eq!(page.total, 30);
+        // Only the keyring holds the token.
+        for entry in std::fs::read_dir(home.path().join("config")).expect("config") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();
+            assert!(!text.contains(sandbox.access_token()));
+        }
+        drop(sessions);
+
+        let restarted = live(&sandbox, home.path(), store.clone()).await;
+        let info = restarted.info().await;
+        assert_eq!(
+            info.active_location_id.as_deref(),
+            Some(sandbox.location_id())
+        );
+        restarted
+            .active()
+            .await
+            .expect("opened from the keyring")
+            .contact(&page.contacts[0].id)
+            .await
+            .expect("a contact");
+    }
+
+    #[tokio::test]
+    async fn switching_and_signing_out_move_between_locations() {
+        let sandbox = sandbox().await;
+        let home = tempfile::tempdir().expect("home");
+        let store = Arc::new(MemoryStore::new());
+        let sessions = live(&sandbox, home.path(), store.clone()).await;
+        let second = sandbox.locations()[1].clone();
+        let second_token =
+            sandbox.issue_token_for(&second.id, &[sandbox::SCOPE_READ, "locations.readonly"]);
+        sessions
+            .sign_in_with_token(token_form(sandbox.location_id(), sandbox.access_token()))
+            .await
+            .expect("first");
+        let info = sessions
+            .sign_in_with_token(token_form(&second.id, &second_token))
+            .await
+            .expect("second");
+        assert_eq!(info.accounts.len(), 2);
+        assert_eq!(info.active_location_id.as_deref(), Some(second.id.as_str()));
+
+        let info = sessions
+            .switch_location(sandbox.location_id())
+            .await
+            .expect("switch");
+        assert_eq!(
+            info.active_location_id.as_deref(),
+            Some(sandbox.location_id())
+        );
+        let unknown = sessions
+            .switch_location("nowhere")
+            .await
+            .expect_err("unknown");
+        assert_eq!(unknown.code, ErrorCode::NotSignedIn);
+
+        let cache = sessions.dirs.location_cache(sandbox.location_id());
+        std::fs::create_dir_all(&cache).expect("a cache folder");
+        let info = sessions
+            .sign_out(sandbox.location_id(), true)
+            .await
+            .expect("sign out");
+        assert!(!cache.exists(), "the cache was deleted as asked");
+        assert_eq!(info.active_location_id.as_deref(), Some(second.id.as_str()));
+        assert_eq!(store.keys(), vec![auth::location_key(&second.id)]);
+
+        let info = sessions
+            .sign_out(&second.id, false)
+            .await
+            .expect("sign out");
+        assert_eq!(info.active_location_id, None);
+        assert!(info.accounts.is_empty());
+        assert!(store.keys().is_empty());
+        let error = sessions.active().await.err().expect("signed out");
+        assert_eq!(error.code, ErrorCode::NotSignedIn);
+    }
+
+    #[tokio::test]
+    async fn a_damaged_accounts_file_is_set_aside_with_a_notice() {
+        let sandbox = sandbox().await;
+        let home = tempfile::tempdir().expect("home");
+        let config = home.path().join("config");
+        std::fs::create_dir_all(&config).expect("config");
+        std::fs::write(config.join(Accounts::FILE_NAME), b"{ not json").expect("write");
+        let sessions = live(&sandbox, home.path(), Arc::new(MemoryStore::new())).await;
+        let info = sessions.info().await;
+        assert!(info.accounts.is_empty());
+        let notice = info.notice.expect("a notice");
+        assert!(notice.contains("set aside"), "{notice}");
+        let kept: Vec<_> = std::fs::read_dir(&config)
+            .expect("config")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("accounts.json.damaged-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "the damaged file is kept beside");
+    }
+
+    #[tokio::test]
+    async fn oauth_settings_are_validated_and_the_secret_goes_to_the_keyring() {
+        let sandbox = sandbox().await;
+        let home = tempfile::tempdir().expect("home");
+        let store = Arc::new(MemoryStore::new());
+        let sessions = live(&sandbox, home.path(), store.clone()).await;
+        let not_ready = sessions
+            .sign_in_with_highlevel()
+            .await
+            .expect_err("nothing set up");
+        assert_eq!(not_ready.code, ErrorCode::NotConfigured);
+
+        let form = |client_secret: Option<&str>, host, url: Option<&str>| OAuthSettingsForm {
+            client_id: "my-client".to_owned(),
+            client_secret: client_secret.map(str::to_owned),
+            authorize_host: host,
+            custom_authorize_url: url.map(str::to_owned),
+            editing_enabled: false,
+        };
+        let bad = sessions
+            .save_oauth_settings(form(Some("s3cret"), AuthorizeHost::Custom, Some("ftp://x")))
+            .await
+            .expect_err("not https");
+        assert_eq!(bad.code, ErrorCode::Validation);
+        assert!(store.keys().is_empty(), "nothing saved when invalid");
+
+        let saved = sessions
+            .save_oauth_settings(form(Some("s3cret"), AuthorizeHost::WhiteLabel, None))
+            .await
+            .expect("saved");
+        assert!(saved.has_client_secret);
+        assert_eq!(saved.authorize_host, AuthorizeHost::WhiteLabel);
+        assert!(!saved.editing_enabled);
+        assert_eq!(saved.redirect_uris.len(), 3);
+        assert_eq!(store.keys(), vec![auth::OAUTH_CLIENT_SECRET_KEY.to_owned()]);
+        let file = std::fs::read_to_string(home.path().join("config").join(OAUTH_APP_FILE))
+            .expect("settings file");
+        assert!(!file.contains("s3cret"), "the secret is not in the file");
+        assert!(sessions.info().await.oauth_ready);
+
+        // An empty secret keeps the stored one.
+        let kept = sessions
+            .save_oauth_settings(form(None, AuthorizeHost::Standard, None))
+            .await
+            .expect("saved again");
+        assert!(kept.has_client_secret);
+    }
 
     #[test]
     fn location_ids_cannot_escape_the_cache_folder() {
