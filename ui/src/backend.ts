@@ -182,6 +182,16 @@ export function listContactNotes(contactId: string): Promise<Note[]> {
   return call<Note[]>("list_contact_notes", { contactId });
 }
 
+/** The task as GoHighLevel has it now; `not_found` when it was deleted there. */
+export function getTask(contactId: string, taskId: string): Promise<Task> {
+  return call<Task>("get_task", { contactId, taskId });
+}
+
+/** The note as GoHighLevel has it now; `not_found` when it was deleted there. */
+export function getNote(contactId: string, noteId: string): Promise<Note> {
+  return call<Note>("get_note", { contactId, noteId });
+}
+
 export function listContactAppointments(contactId: string): Promise<Appointment[]> {
   return call<Appointment[]>("list_contact_appointments", { contactId });
 }

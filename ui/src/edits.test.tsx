@@ -368,6 +368,81 @@ describe("notes", () => {
   });
 });
 
+describe("editing starts from GoHighLevel's latest version", () => {
+  const taskItem = (id: string) => screen.getAllByTestId("task-item").find((el) => el.dataset.taskId === id)!;
+
+  it("opens the task form with the newer title and details, and updates the list", async () => {
+    const answer = deferred<Task>();
+    api.getTask.mockReturnValue(answer.promise);
+    const { user } = await openAnna();
+    const edit = within(taskItem("t1")).getByRole("button", { name: "Edit 'Order parts'" });
+    await user.click(edit);
+    expect(api.getTask).toHaveBeenCalledWith("smith-1", "t1");
+    expect(edit).toHaveAttribute("aria-busy", "true");
+    expect(screen.queryByTestId("task-form")).not.toBeInTheDocument();
+    // The rest stays usable meanwhile.
+    expect(screen.getByTestId("add-task-button")).toBeEnabled();
+
+    await act(async () => answer.resolve({ ...TASKS[0]!, title: "Order parts for Anna", body: "Two filters" }));
+    const form = await screen.findByTestId("task-form");
+    expect(within(form).getByLabelText("Title")).toHaveValue("Order parts for Anna");
+    expect(within(form).getByLabelText(/Details/)).toHaveValue("Two filters");
+    expect(within(form).getByLabelText("Title")).toHaveFocus();
+    expect(screen.queryByTestId("edit-notice")).not.toBeInTheDocument();
+
+    await user.click(within(form).getByRole("button", { name: "Cancel" }));
+    expect(taskItem("t1")).toHaveTextContent("Order parts for Anna");
+    expect(taskItem("t1")).toHaveTextContent("Two filters");
+  });
+
+  it("opens the note form with the newer title and text", async () => {
+    api.getNote.mockResolvedValue({ ...NOTES[0]!, title: "Gate and door codes", body: "Gate 4821, door 1234" });
+    const { user } = await openAnna();
+    await user.click(screen.getByRole("button", { name: "Edit note 'Gate code'" }));
+    const form = await screen.findByTestId("note-form");
+    expect(api.getNote).toHaveBeenCalledWith("smith-1", "n1");
+    expect(within(form).getByLabelText(/Title/)).toHaveValue("Gate and door codes");
+    expect(within(form).getByLabelText("Note")).toHaveValue("Gate 4821, door 1234");
+  });
+
+  it("says a note deleted in GoHighLevel is gone and removes it from the list", async () => {
+    api.getNote.mockRejectedValue({ code: "not_found", message: "GoHighLevel could not find that record: note not found", details: null });
+    const { user } = await openAnna();
+    await user.click(screen.getByRole("button", { name: "Edit note 'Gate code'" }));
+    const toast = await screen.findByTestId("toast");
+    expect(toast).toHaveTextContent("This note was deleted in GoHighLevel");
+    expect(toast).toHaveTextContent("“Gate code” is no longer there");
+    expect(screen.queryByTestId("note-item")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("note-form")).not.toBeInTheDocument();
+    expect(screen.getByTestId("add-note-button")).toHaveFocus();
+  });
+
+  it("says a task deleted in GoHighLevel is gone and removes it from the list", async () => {
+    api.getTask.mockRejectedValue({ code: "not_found", message: "task not found", details: null });
+    const { user } = await openAnna();
+    await user.click(within(taskItem("t2")).getByRole("button", { name: "Edit 'Send invoice'" }));
+    expect(await screen.findByTestId("toast")).toHaveTextContent("This task was deleted in GoHighLevel");
+    expect(screen.getAllByTestId("task-item").map((el) => el.dataset.taskId)).toEqual(["t1"]);
+  });
+
+  it("edits the cached values with a quiet notice when GoHighLevel can't be asked", async () => {
+    api.getTask.mockRejectedValue({ code: "network", message: "connection reset", details: null });
+    api.updateTask.mockImplementation(async (_c, id, form) => ({ id, assignedTo: null, ...form }));
+    const { user } = await openAnna();
+    await user.click(within(taskItem("t1")).getByRole("button", { name: "Edit 'Order parts'" }));
+    const form = await screen.findByTestId("task-form");
+    expect(within(form).getByLabelText("Title")).toHaveValue("Order parts");
+    expect(screen.getByTestId("edit-notice")).toHaveTextContent("Could not check for newer changes: connection reset");
+    expect(screen.queryByTestId("toast")).not.toBeInTheDocument();
+    expect(screen.getAllByTestId("task-item")).toHaveLength(2);
+
+    await user.type(within(form).getByLabelText("Title"), " now");
+    await user.click(within(form).getByTestId("task-form-submit"));
+    expect(api.updateTask).toHaveBeenCalledWith("smith-1", "t1", expect.objectContaining({ title: "Order parts now" }));
+    expect(screen.queryByTestId("edit-notice")).not.toBeInTheDocument();
+  });
+});
+
 describe("tags", () => {
   it("adds a tag with Enter, from the autocomplete, and removes one", async () => {
     api.addTags.mockImplementation(async (_c, tags) => ["vip", "hvac", ...tags]);

@@ -1,6 +1,8 @@
 import type { UseQueryResult } from "@tanstack/react-query";
-import { useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { LatestItemApi } from "../hooks/mutations";
 import { useWriteAccess, type WriteAccess } from "../hooks/queries";
+import { useToast } from "./Toasts";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { PlusIcon } from "./icons";
 import { Section } from "./Section";
@@ -10,6 +12,15 @@ export type ItemControls<T> = {
   access: WriteAccess;
   /** The item whose inline edit form is open. */
   editingId: string | null;
+  /**
+   * The version of it the form starts from, when just fetched (the list may not show it
+   * yet); null: the listed one.
+   */
+  editingItem: T | null;
+  /** The item whose latest version is being fetched before its form opens. */
+  checkingId: string | null;
+  /** Shown above the edit form when its values could not be checked against GoHighLevel. */
+  editNotice: string | null;
   onEdit: (id: string) => void;
   onDoneEditing: () => void;
   /** Asks before deleting. */
@@ -31,6 +42,8 @@ type Props<T extends { id: string }> = {
   itemName: (item: T) => string;
   /** After the delete was confirmed. */
   remove: (item: T) => void;
+  /** Fetches an item's latest version before its edit form opens. */
+  latest: LatestItemApi<T>;
   addForm: (props: { close: () => void; fallbackFocus: () => HTMLElement | null }) => ReactNode;
   list: (items: T[], controls: ItemControls<T>) => ReactNode;
 };
@@ -39,14 +52,69 @@ type Props<T extends { id: string }> = {
  * A contact's tasks or notes: an "Add" button that opens an inline form, one item edited
  * in place at a time, and a confirmation before an item is deleted.
  */
-export function ItemsSection<T extends { id: string }>({ name, title, query, empty, icon, itemNoun, itemName, remove, addForm, list }: Props<T>) {
+export function ItemsSection<T extends { id: string }>({ name, title, query, empty, icon, itemNoun, itemName, remove, latest, addForm, list }: Props<T>) {
   const access = useWriteAccess();
+  const toast = useToast();
   const [adding, setAdding] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
+  const [editingItem, setEditingItem] = useState<T | null>(null);
+  const [checkingId, setCheckingId] = useState<string | null>(null);
+  const [editNotice, setEditNotice] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<T | null>(null);
   const addRef = useRef<HTMLButtonElement>(null);
+  // Only the latest Edit click's answer counts; bumped to abandon the one on the way.
+  const checkRun = useRef(0);
   const addButton = () => addRef.current;
   const label = `Add ${itemNoun}`;
+
+  useEffect(
+    () => () => {
+      checkRun.current += 1;
+    },
+    [],
+  );
+
+  const openEditor = (id: string, item: T | null, notice: string | null) => {
+    setAdding(false);
+    setEditNotice(notice);
+    setEditingItem(item);
+    setEditingId(id);
+  };
+
+  // The form opens with GoHighLevel's current version; the rest of the UI stays usable
+  // meanwhile.
+  const startEdit = (id: string) => {
+    if (checkingId === id) return;
+    const run = ++checkRun.current;
+    const cached = query.data?.find((item) => item.id === id);
+    const trigger = document.activeElement;
+    setCheckingId(id);
+    void latest.check(id).then((result) => {
+      if (checkRun.current !== run) return;
+      setCheckingId(null);
+      switch (result.kind) {
+        case "fresh":
+          openEditor(id, result.item, null);
+          break;
+        case "unchecked":
+          openEditor(id, null, `Could not check for newer changes: ${result.message}`);
+          break;
+        case "deleted":
+          // Its Edit button is about to go: keep focus in the section.
+          if (trigger !== null && document.activeElement === trigger) addButton()?.focus();
+          latest.drop(id);
+          setEditingId((current) => (current === id ? null : current));
+          toast.show({
+            tone: "info",
+            title: `This ${itemNoun} was deleted in GoHighLevel`,
+            message: cached ? `“${itemName(cached)}” is no longer there, so it was removed from the list.` : "It was removed from the list.",
+          });
+          break;
+        case "cancelled":
+          break;
+      }
+    });
+  };
 
   return (
     <Section
@@ -66,6 +134,8 @@ export function ItemsSection<T extends { id: string }>({ name, title, query, emp
           title={access.reason}
           aria-expanded={adding}
           onClick={() => {
+            checkRun.current += 1;
+            setCheckingId(null);
             setEditingId(null);
             setAdding(true);
           }}
@@ -81,11 +151,15 @@ export function ItemsSection<T extends { id: string }>({ name, title, query, emp
           {list(items, {
             access,
             editingId,
-            onEdit: (id) => {
-              setAdding(false);
-              setEditingId(id);
+            editingItem: editingItem?.id === editingId ? editingItem : null,
+            checkingId,
+            editNotice,
+            onEdit: startEdit,
+            onDoneEditing: () => {
+              setEditingId(null);
+              setEditingItem(null);
+              setEditNotice(null);
             },
-            onDoneEditing: () => setEditingId(null),
             onDelete: setConfirming,
             fallbackFocus: addButton,
           })}

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type CSSProperties, type FormEvent } from "react";
 import type { Note } from "../bindings";
-import { isTempId, mutationKeys, tempId, usePendingIds, useDeleteNote, useSaveNote } from "../hooks/mutations";
+import { isTempId, mutationKeys, tempId, usePendingIds, useDeleteNote, useLatestNote, useSaveNote } from "../hooks/mutations";
 import { useContactNotes, type WriteAccess } from "../hooks/queries";
 import { useNow } from "../hooks/now";
 import { useReturnFocus } from "../hooks/useReturnFocus";
@@ -43,6 +43,7 @@ export function NotesSection({ contactId }: { contactId: string }) {
   const query = useContactNotes(contactId);
   const save = useSaveNote(contactId);
   const remove = useDeleteNote(contactId);
+  const latest = useLatestNote(contactId);
   return (
     <ItemsSection
       name="notes"
@@ -53,6 +54,7 @@ export function NotesSection({ contactId }: { contactId: string }) {
       itemNoun="note"
       itemName={noteName}
       remove={(note) => remove.mutate({ id: note.id, item: note })}
+      latest={latest}
       addForm={({ close, fallbackFocus }) => (
         <NoteFormInline
           initial={{ title: "", body: "" }}
@@ -81,15 +83,21 @@ function editButtonId(noteId: string): string {
   return `note-edit-${noteId}`;
 }
 
-function NoteList({ contactId, notes, access, editingId, onEdit, onDoneEditing, onDelete, fallbackFocus }: ListProps) {
+function NoteList({ contactId, notes, access, editingId, editingItem, checkingId, editNotice, onEdit, onDoneEditing, onDelete, fallbackFocus }: ListProps) {
   const now = useNow();
   const pending = usePendingIds(mutationKeys.notes(contactId));
   const save = useSaveNote(contactId);
   return (
     <ul className="item-list">
-      {orderNotes(notes).map((note) =>
-        note.id === editingId ? (
+      {orderNotes(notes).map((listed) => {
+        const note = listed.id === editingId ? (editingItem ?? listed) : listed;
+        return note.id === editingId ? (
           <li key={note.id} className="note is-editing" data-testid="note-item" data-note-id={note.id}>
+            {editNotice ? (
+              <p className="edit-notice" role="status" data-testid="edit-notice">
+                {editNotice}
+              </p>
+            ) : null}
             <NoteFormInline
               initial={{ title: note.title ?? "", body: note.body }}
               submitLabel="Save note"
@@ -113,6 +121,7 @@ function NoteList({ contactId, notes, access, editingId, onEdit, onDoneEditing, 
             now={now}
             access={access}
             pending={pending.has(note.id) || isTempId(note.id)}
+            checking={checkingId === note.id}
             onTogglePin={() =>
               save.mutate({
                 id: note.id,
@@ -125,8 +134,8 @@ function NoteList({ contactId, notes, access, editingId, onEdit, onDoneEditing, 
             onEdit={() => onEdit(note.id)}
             onDelete={() => onDelete(note)}
           />
-        ),
-      )}
+        );
+      })}
     </ul>
   );
 }
@@ -136,13 +145,17 @@ type ItemProps = {
   now: Date;
   access: WriteAccess;
   pending: boolean;
+  /** Its latest version is being fetched for the edit form. */
+  checking: boolean;
   onTogglePin: () => void;
   onEdit: () => void;
   onDelete: () => void;
 };
 
-function NoteItem({ note, now, access, pending, onTogglePin, onEdit, onDelete }: ItemProps) {
+function NoteItem({ note, now, access, pending, checking, onTogglePin, onEdit, onDelete }: ItemProps) {
   const slow = useSlow(pending);
+  // Most checks answer at once; a spinner only for the slow ones.
+  const slowCheck = useSlow(checking, 300);
   const color = safeColor(note.color);
   const style = color ? ({ "--note-accent": color } as CSSProperties) : undefined;
   const date = formatNoteDate(note.dateAdded, now);
@@ -189,12 +202,13 @@ function NoteItem({ note, now, access, pending, onTogglePin, onEdit, onDelete }:
             type="button"
             id={editButtonId(note.id)}
             className="icon-button"
+            aria-busy={checking || undefined}
             aria-label={`Edit note '${name}'`}
             title={access.reason ?? "Edit note"}
             disabled={locked}
             onClick={onEdit}
           >
-            <PencilIcon size={15} />
+            {slowCheck ? <Spinner size={15} /> : <PencilIcon size={15} />}
           </button>
           <button
             type="button"

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { Task } from "../bindings";
-import { isTempId, mutationKeys, tempId, usePendingIds, useDeleteTask, useSaveTask, useToggleTask } from "../hooks/mutations";
+import { isTempId, mutationKeys, tempId, usePendingIds, useDeleteTask, useLatestTask, useSaveTask, useToggleTask } from "../hooks/mutations";
 import { useContactTasks, type WriteAccess } from "../hooks/queries";
 import { useNow } from "../hooks/now";
 import { useReturnFocus } from "../hooks/useReturnFocus";
@@ -25,6 +25,7 @@ export function TasksSection({ contactId }: { contactId: string }) {
   const query = useContactTasks(contactId);
   const save = useSaveTask(contactId);
   const remove = useDeleteTask(contactId);
+  const latest = useLatestTask(contactId);
   const now = useNow();
   return (
     <ItemsSection
@@ -36,6 +37,7 @@ export function TasksSection({ contactId }: { contactId: string }) {
       itemNoun="task"
       itemName={taskName}
       remove={(task) => remove.mutate({ id: task.id, item: task })}
+      latest={latest}
       addForm={({ close, fallbackFocus }) => (
         <TaskFormInline
           initial={taskValues("", "", defaultDue(now))}
@@ -65,16 +67,22 @@ export function TasksSection({ contactId }: { contactId: string }) {
 
 type ListProps = ItemControls<Task> & { contactId: string; tasks: Task[] };
 
-function TaskList({ contactId, tasks, access, editingId, onEdit, onDoneEditing, onDelete, fallbackFocus }: ListProps) {
+function TaskList({ contactId, tasks, access, editingId, editingItem, checkingId, editNotice, onEdit, onDoneEditing, onDelete, fallbackFocus }: ListProps) {
   const now = useNow();
   const pending = usePendingIds(mutationKeys.tasks(contactId));
   const toggle = useToggleTask(contactId);
   const save = useSaveTask(contactId);
   return (
     <ul className="item-list">
-      {orderTasks(tasks).map((task) =>
-        task.id === editingId ? (
+      {orderTasks(tasks).map((listed) => {
+        const task = listed.id === editingId ? (editingItem ?? listed) : listed;
+        return task.id === editingId ? (
           <li key={task.id} className="task is-editing" data-testid="task-item" data-task-id={task.id}>
+            {editNotice ? (
+              <p className="edit-notice" role="status" data-testid="edit-notice">
+                {editNotice}
+              </p>
+            ) : null}
             <TaskFormInline
               initial={taskValues(task.title, task.body ?? "", dueParts(task.dueDate, now))}
               submitLabel="Save task"
@@ -103,12 +111,13 @@ function TaskList({ contactId, tasks, access, editingId, onEdit, onDoneEditing, 
             now={now}
             access={access}
             pending={pending.has(task.id) || isTempId(task.id)}
+            checking={checkingId === task.id}
             onToggle={() => toggle.mutate({ id: task.id, task, completed: !task.completed })}
             onEdit={() => onEdit(task.id)}
             onDelete={() => onDelete(task)}
           />
-        ),
-      )}
+        );
+      })}
     </ul>
   );
 }
@@ -122,13 +131,17 @@ type ItemProps = {
   now: Date;
   access: WriteAccess;
   pending: boolean;
+  /** Its latest version is being fetched for the edit form. */
+  checking: boolean;
   onToggle: () => void;
   onEdit: () => void;
   onDelete: () => void;
 };
 
-function TaskItem({ task, now, access, pending, onToggle, onEdit, onDelete }: ItemProps) {
+function TaskItem({ task, now, access, pending, checking, onToggle, onEdit, onDelete }: ItemProps) {
   const slow = useSlow(pending);
+  // Most checks answer at once; a spinner only for the slow ones.
+  const slowCheck = useSlow(checking, 300);
   const overdue = formatOverdue(task.dueDate, task.completed, now);
   const due = formatDueDate(task.dueDate, now);
   // "Overdue since 09:00" already says it was due today.
@@ -179,12 +192,13 @@ function TaskItem({ task, now, access, pending, onToggle, onEdit, onDelete }: It
           type="button"
           id={editButtonId(task.id)}
           className="icon-button"
+          aria-busy={checking || undefined}
           aria-label={`Edit '${name}'`}
           title={access.reason ?? "Edit task"}
           disabled={locked}
           onClick={onEdit}
         >
-          <PencilIcon size={15} />
+          {slowCheck ? <Spinner size={15} /> : <PencilIcon size={15} />}
         </button>
         <button
           type="button"

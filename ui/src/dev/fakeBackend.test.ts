@@ -1,6 +1,6 @@
 // The dev fake backend emulates the session commands the way the Rust side answers them.
 import { describe, expect, it, vi } from "vitest";
-import type { SessionInfo } from "../bindings";
+import type { Note, SessionInfo, Task } from "../bindings";
 
 async function freshFake(search: string) {
   vi.resetModules();
@@ -82,5 +82,23 @@ describe("fake backend lists", () => {
     expect(seen.map((c) => c.id)).toEqual(searched.contacts.map((c) => c.id));
 
     await expect(fakeInvoke("list_contacts_legacy", { query: "smith", cursor: "gone", limit: 10 })).rejects.toMatchObject({ code: "validation" });
+  });
+});
+
+describe("fake backend single items", () => {
+  it("answers get_task and get_note with the stored item, and not_found once deleted", async () => {
+    const { fakeInvoke, resolveSelection } = await freshFake("?latency=0");
+    const contactId = resolveSelection("rich")!;
+    const tasks = await fakeInvoke<Task[]>("list_contact_tasks", { contactId });
+    const task = tasks[0]!;
+    await fakeInvoke("update_task", { contactId, taskId: task.id, form: { title: "Changed elsewhere", body: null, dueDate: task.dueDate ?? "2030-01-01T09:00:00Z", completed: task.completed } });
+    expect(await fakeInvoke<Task>("get_task", { contactId, taskId: task.id })).toMatchObject({ id: task.id, title: "Changed elsewhere" });
+    await fakeInvoke("delete_task", { contactId, taskId: task.id });
+    await expect(fakeInvoke("get_task", { contactId, taskId: task.id })).rejects.toMatchObject({ code: "not_found" });
+
+    const note = (await fakeInvoke<Note[]>("list_contact_notes", { contactId }))[0]!;
+    expect(await fakeInvoke<Note>("get_note", { contactId, noteId: note.id })).toEqual(note);
+    await fakeInvoke("delete_note", { contactId, noteId: note.id });
+    await expect(fakeInvoke("get_note", { contactId, noteId: note.id })).rejects.toMatchObject({ code: "not_found" });
   });
 });

@@ -7,8 +7,9 @@
 //   ?select=<id>|first|rich   open a contact on start ("rich": data in every section)
 //   ?latency=<ms>        base delay per command (default 250)
 //   ?fail=tasks,notes    make those commands reject (contacts (both lists), contact, tasks, notes,
-//                        appointments, session); add "once" (fail=tasks,once) to fail only
-//                        the first call of each, so Retry can be tried
+//                        task, note (Edit's check for newer changes), appointments,
+//                        session); add "once" (fail=tasks,once) to fail only the first
+//                        call of each, so Retry can be tried
 //                        writes: every change fails with a network error; forbidden:
 //                        every change is refused (403); unknown: every change has an
 //                        unknown outcome (its answer "never arrives")
@@ -829,6 +830,16 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
       case "list_contact_notes":
         maybeFail("notes");
         return listNotes(contactId);
+      case "get_task": {
+        maybeFail("task");
+        const { list, index } = taskOf(contactId, String(args.taskId ?? ""));
+        return { ...list[index]! };
+      }
+      case "get_note": {
+        maybeFail("note");
+        const { list, index } = noteOf(contactId, String(args.noteId ?? ""));
+        return { ...list[index]! };
+      }
       case "list_contact_appointments":
         maybeFail("appointments");
         return listAppointments(contactId);

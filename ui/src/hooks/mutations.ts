@@ -2,7 +2,14 @@
 // or deleting a task or note) are optimistic: the cache changes at once, and if
 // GoHighLevel refuses, only that one change is undone and a toast offers Retry. Contact
 // create/edit/delete wait for the answer, because their forms show errors in place.
-import { useMutation, useMutationState, useQueryClient, type InfiniteData, type QueryClient } from "@tanstack/react-query";
+import {
+  isCancelledError,
+  useMutation,
+  useMutationState,
+  useQueryClient,
+  type InfiniteData,
+  type QueryClient,
+} from "@tanstack/react-query";
 import type { ContactDetail, ContactForm, ContactPage, ContactSummary, Note, NoteForm, Task, TaskForm } from "../bindings";
 import {
   addTags,
@@ -12,6 +19,8 @@ import {
   deleteContact,
   deleteNote,
   deleteTask,
+  getNote,
+  getTask,
   removeTags,
   setTaskCompleted,
   toAppError,
@@ -417,4 +426,100 @@ function useDeleteItem<T extends { id: string }>(contactId: string, kind: Delete
     },
   });
   return mutation;
+}
+
+// ---------- Fresh copies before editing (tasks, notes) ----------
+
+/** What GoHighLevel said about an item about to be edited. */
+export type LatestItem<T> =
+  /**
+   * What the form starts from: GoHighLevel's version (also put in the cached list when it
+   * differed), or the one a change started meanwhile shows.
+   */
+  | { kind: "fresh"; item: T }
+  /** It is gone from GoHighLevel; `drop` removes it here too. */
+  | { kind: "deleted" }
+  /** GoHighLevel couldn't be asked: edit the cached values. */
+  | { kind: "unchecked"; message: string }
+  /** Abandoned (the location changed): do nothing. */
+  | { kind: "cancelled" };
+
+export type LatestItemApi<T> = {
+  check: (id: string) => Promise<LatestItem<T>>;
+  /** Removes the item from the cached list. */
+  drop: (id: string) => void;
+};
+
+type LatestKind<T> = {
+  kind: string;
+  mutationKey: readonly unknown[];
+  queryKey: readonly unknown[];
+  fetch: (id: string) => Promise<T>;
+};
+
+export function useLatestTask(contactId: string): LatestItemApi<Task> {
+  return useLatestItem<Task>(contactId, {
+    kind: "task",
+    mutationKey: mutationKeys.tasks(contactId),
+    queryKey: queryKeys.tasks(contactId),
+    fetch: (id) => getTask(contactId, id),
+  });
+}
+
+export function useLatestNote(contactId: string): LatestItemApi<Note> {
+  return useLatestItem<Note>(contactId, {
+    kind: "note",
+    mutationKey: mutationKeys.notes(contactId),
+    queryKey: queryKeys.notes(contactId),
+    fetch: (id) => getNote(contactId, id),
+  });
+}
+
+function sameItem<T extends object>(a: T, b: T): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => a[key as keyof T] === b[key as keyof T]);
+}
+
+/**
+ * Fetches one item of a contact's list, so an edit starts from what GoHighLevel has
+ * now rather than from a list loaded minutes ago.
+ */
+function useLatestItem<T extends { id: string }>(contactId: string, kind: LatestKind<T>): LatestItemApi<T> {
+  const client = useQueryClient();
+  const key = kind.queryKey;
+  const check = async (id: string): Promise<LatestItem<T>> => {
+    try {
+      // Through the query cache so a failure updates the session like every other read
+      // (reauth_required → Reconnect), and a location switch cancels it.
+      const latest = await client.fetchQuery({
+        queryKey: ["latest", contactId, kind.kind, id],
+        queryFn: () => kind.fetch(id),
+        staleTime: 0,
+        gcTime: 0,
+        // The person is waiting to type: on failure, edit the cached values at once.
+        retry: false,
+      });
+      // A change started meanwhile shows its own (optimistic) values; keep them.
+      const changing = client.isMutating({
+        mutationKey: kind.mutationKey,
+        predicate: (m) => (m.state.variables as { id?: string } | undefined)?.id === id,
+      });
+      if (changing > 0) {
+        const shown = client.getQueryData<T[]>(key)?.find((item) => item.id === id);
+        return { kind: "fresh", item: shown ?? latest };
+      }
+      updateList<T>(client, key, (items) => {
+        const cached = items.find((item) => item.id === id);
+        return cached === undefined || sameItem(cached, latest) ? items : replaceItem(items, id, latest);
+      });
+      return { kind: "fresh", item: latest };
+    } catch (error) {
+      if (isCancelledError(error)) return { kind: "cancelled" };
+      const appError = toAppError(error);
+      if (appError.code === "not_found") return { kind: "deleted" };
+      return { kind: "unchecked", message: appError.message.trim() || "Something went wrong." };
+    }
+  };
+  const drop = (id: string) => updateList<T>(client, key, (items) => items.filter((item) => item.id !== id));
+  return { check, drop };
 }
