@@ -15,7 +15,7 @@ pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct App {
     pub client: Client,
     driver: Child,
-    display: Option<Child>,
+    display: Option<Xvfb>,
 }
 
 fn tracing_stale(css: &str, error: &fantoccini::error::CmdError) {
@@ -77,15 +77,52 @@ fn wait_for_port(port: u16, what: &str) {
     }
 }
 
+/// An Xvfb this harness started; stopped, and its socket and lock removed, on drop
+/// (a killed Xvfb leaves both behind, and they would use up display numbers).
+struct Xvfb {
+    child: Child,
+    number: u32,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        remove_display_files(self.number);
+    }
+}
+
+fn remove_display_files(number: u32) {
+    let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{number}"));
+    let _ = std::fs::remove_file(format!("/tmp/.X{number}-lock"));
+}
+
+/// A display number is taken while its lock names a live process.
+fn display_in_use(number: u32) -> bool {
+    let lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+    match std::fs::read_to_string(&lock) {
+        Ok(pid) => {
+            let alive = PathBuf::from(format!("/proc/{}", pid.trim())).exists();
+            if !alive {
+                remove_display_files(number);
+            }
+            alive
+        }
+        // A socket without a lock belongs to someone we cannot see; leave it.
+        Err(_) => socket.exists(),
+    }
+}
+
 /// Starts Xvfb on a free display number unless `DISPLAY` is already set.
-fn ensure_display() -> (String, Option<Child>) {
+fn ensure_display() -> (String, Option<Xvfb>) {
     if let Ok(display) = std::env::var("DISPLAY") {
         if !display.is_empty() {
             return (display, None);
         }
     }
     for number in 90..140 {
-        if PathBuf::from(format!("/tmp/.X11-unix/X{number}")).exists() {
+        if display_in_use(number) {
             continue;
         }
         let display = format!(":{number}");
@@ -107,7 +144,7 @@ fn ensure_display() -> (String, Option<Child>) {
         while !socket.exists() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));
         }
-        return (display, Some(child));
+        return (display, Some(Xvfb { child, number }));
     }
     panic!("no free X display number between :90 and :139");
 }
@@ -380,18 +417,14 @@ impl App {
         let _ = client.close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
-        if let Some(display) = self.display.as_mut() {
-            let _ = display.kill();
-            let _ = display.wait();
-        }
+        // Dropping the display stops Xvfb and removes its files.
+        self.display.take();
     }
 }
 
 impl Drop for App {
     fn drop(&mut self) {
         let _ = self.driver.kill();
-        if let Some(display) = self.display.as_mut() {
-            let _ = display.kill();
-        }
+        let _ = self.driver.wait();
     }
 }
