@@ -236,7 +236,8 @@ impl App {
         self.click("[data-testid=sign-in-token-button]").await;
         self.fill("[data-testid=token-form] [name=locationId]", location_id)
             .await;
-        self.fill("[data-testid=token-form] [name=token]", token).await;
+        self.fill("[data-testid=token-form] [name=token]", token)
+            .await;
         self.click("[data-testid=token-form-submit]").await;
         self.wait_for("[data-testid=contact-row]").await;
     }

@@ -128,7 +128,10 @@ async fn sign_in_with_highlevel_restart_and_sign_out() {
         "the app logs to its profile: {files:?}"
     );
     for secret in &secrets {
-        assert!(!seen_by_ui.contains(secret.as_str()), "a token reached the web view");
+        assert!(
+            !seen_by_ui.contains(secret.as_str()),
+            "a token reached the web view"
+        );
         for file in &files {
             let bytes = std::fs::read(file).expect("read a profile file");
             assert!(
@@ -188,9 +191,10 @@ async fn sign_in_with_highlevel_restart_and_sign_out() {
     app.click("[data-testid=sign-out-button]").await;
     app.click("[data-testid=sign-out-delete-cache]").await;
     app.click("[data-testid=confirm-sign-out]").await;
-    app.wait_until("the second location is active after signing out", || async {
-        active_location_name(&app).await == second.name
-    })
+    app.wait_until(
+        "the second location is active after signing out",
+        || async { active_location_name(&app).await == second.name },
+    )
     .await;
     assert!(
         stored_credential(&keyring, &location_id).await.is_none(),

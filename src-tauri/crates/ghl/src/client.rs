@@ -24,8 +24,8 @@ use crate::models::responses::{
     self, ContactEnvelope, EventsEnvelope, NoteEnvelope, NotesEnvelope, TaskEnvelope, TasksEnvelope,
 };
 use crate::models::{
-    Appointment, BusinessQuery, Contact, ContactsPage, DuplicateQuery, LegacyListRequest,
-    Location, LocationEnvelope, Note, SearchFilter, SearchPage, SearchRequest, SortSpec, Task,
+    Appointment, BusinessQuery, Contact, ContactsPage, DuplicateQuery, LegacyListRequest, Location,
+    LocationEnvelope, Note, SearchFilter, SearchPage, SearchRequest, SortSpec, Task,
 };
 use crate::retry::RetryPolicy;
 use crate::validate;
@@ -364,6 +364,13 @@ impl Client {
 
     pub(crate) fn country_code(&self) -> &str {
         &self.inner.country_code
+    }
+
+    /// Whether a request of this location (any client sharing its rate
+    /// limiter) is held back right now by the rate limit: the window is full
+    /// or a 429 paused everyone. For "waiting for the API's rate limit".
+    pub fn is_waiting_for_rate_limit(&self) -> bool {
+        self.inner.limiter.is_waiting()
     }
 
     /// Request, retry and waiting counters of this client and its clones.

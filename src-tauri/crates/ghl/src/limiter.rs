@@ -17,6 +17,7 @@
 //! fail fast with [`Error::RateLimited`] instead of waiting for hours.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use std::time::Duration;
 
@@ -74,6 +75,25 @@ pub(crate) struct RateLimiter {
     state: Mutex<State>,
     /// Woken whenever a permit is released or the window changes.
     changed: Notify,
+    /// Callers of `acquire` currently held back (window full or paused).
+    waiting: AtomicUsize,
+}
+
+/// Counts one caller in `RateLimiter::waiting` while it lives, so a caller
+/// cancelled mid-wait is uncounted too.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(n: &'a AtomicUsize) -> Self {
+        n.fetch_add(1, AtomicOrdering::Relaxed);
+        Waiting(n)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, AtomicOrdering::Relaxed);
+    }
 }
 
 struct State {
@@ -136,7 +156,14 @@ impl RateLimiter {
                 day_count: 0,
             }),
             changed: Notify::new(),
+            waiting: AtomicUsize::new(0),
         })
+    }
+
+    /// Some request for this location is being held back right now by the
+    /// window or a 429 pause (not by the network).
+    pub(crate) fn is_waiting(&self) -> bool {
+        self.waiting.load(AtomicOrdering::Relaxed) > 0
     }
 
     /// The limiter for `key` (base URL + location), created on first use and
@@ -166,6 +193,7 @@ impl RateLimiter {
     /// daily allowance is spent or a server-imposed pause exceeds `max_wait`.
     pub(crate) async fn acquire(self: &Arc<Self>, max_wait: Duration) -> Result<Acquired, Error> {
         let started = Instant::now();
+        let mut held: Option<Waiting<'_>> = None;
         loop {
             // Register for wake-ups before looking, so a release between the
             // check and the wait is not missed.
@@ -188,12 +216,16 @@ impl RateLimiter {
                     })
                 }
                 Decision::Wait(Some(d)) => {
+                    held.get_or_insert_with(|| Waiting::new(&self.waiting));
                     tokio::select! {
                         () = tokio::time::sleep(d) => {}
                         () = &mut notified => {}
                     }
                 }
-                Decision::Wait(None) => notified.await,
+                Decision::Wait(None) => {
+                    held.get_or_insert_with(|| Waiting::new(&self.waiting));
+                    notified.await;
+                }
             }
         }
     }
@@ -388,6 +420,33 @@ mod tests {
             h.insert(*k, HeaderValue::from_str(v).expect("header value"));
         }
         h
+    }
+
+    /// `is_waiting` is true exactly while a caller is held back, and a caller
+    /// dropped mid-wait stops counting.
+    #[tokio::test(start_paused = true)]
+    async fn reports_callers_held_back() {
+        let limiter = RateLimiter::new(limit(1, 1000));
+        assert!(!limiter.is_waiting());
+        let Ok(first) = limiter.acquire(Duration::from_secs(60)).await else {
+            panic!("a free window lets the first request go");
+        };
+        assert!(first.waited.is_zero());
+        assert!(!limiter.is_waiting(), "went at once");
+        let l = Arc::clone(&limiter);
+        let second = tokio::spawn(async move { l.acquire(Duration::from_secs(60)).await.is_ok() });
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert!(limiter.is_waiting(), "window full");
+        drop(first);
+        assert!(second.await.expect("task"));
+        assert!(!limiter.is_waiting());
+        let l = Arc::clone(&limiter);
+        let third = tokio::spawn(async move { l.acquire(Duration::from_secs(60)).await.is_ok() });
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert!(limiter.is_waiting());
+        third.abort();
+        let _ = third.await;
+        assert!(!limiter.is_waiting(), "a cancelled wait is uncounted");
     }
 
     /// Many tasks, random hold times: no `interval` window ever holds more

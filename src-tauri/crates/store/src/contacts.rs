@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cursor::Cursor;
 use crate::error::{Error, Result};
-use crate::text::{self, Hay};
+use crate::text::{self, Hay, HayView};
 use crate::Store;
 
 /// One contact as a list or search result shows it.
@@ -92,7 +92,6 @@ struct Prepared<'a> {
     added_ms: i64,
     updated_ms: i64,
     hay: String,
-    fts: [String; 4],
     json: String,
 }
 
@@ -107,12 +106,32 @@ fn millis(s: &Option<String>) -> i64 {
         .unwrap_or(0)
 }
 
+/// The contact's JSON without its null fields (about a third of a typical
+/// contact's keys): they read back as `None` all the same.
+fn compact_json(contact: &Contact) -> Result<String> {
+    let bad = |e: serde_json::Error| Error::Corrupt {
+        what: "contact",
+        message: e.to_string(),
+    };
+    let mut v = serde_json::to_value(contact).map_err(bad)?;
+    if let Some(map) = v.as_object_mut() {
+        map.retain(|_, v| !v.is_null());
+    }
+    serde_json::to_string(&v).map_err(bad)
+}
+
 fn prepare(contact: &Contact) -> Result<Prepared<'_>> {
     let display_name = contact.display_name();
-    let mut name = Vec::new();
+    // The display name's words first, in order, then (after a separator) the
+    // other name parts: FTS5's `^` then means "display name starts with".
+    let mut name = text::tokens(&display_name);
+    let shown = name.len();
     for part in [&contact.name, &contact.first_name, &contact.last_name] {
         for t in text::tokens(non_blank(part).unwrap_or("")) {
             if !name.contains(&t) {
+                if name.len() == shown {
+                    name.push(text::NAME_SEP.to_owned());
+                }
                 name.push(t);
             }
         }
@@ -130,10 +149,6 @@ fn prepare(contact: &Contact) -> Result<Prepared<'_>> {
             .collect(),
         phone_digits: phone_digits.clone(),
     };
-    let json = serde_json::to_string(contact).map_err(|e| Error::Corrupt {
-        what: "contact",
-        message: e.to_string(),
-    })?;
     Ok(Prepared {
         contact,
         sort_key: text::sort_key(&display_name),
@@ -143,16 +158,109 @@ fn prepare(contact: &Contact) -> Result<Prepared<'_>> {
         added_ms: millis(&contact.date_added),
         updated_ms: millis(&contact.date_updated),
         hay: hay.encode(),
-        fts: hay.fts_columns(),
-        json,
+        json: compact_json(contact)?,
     })
 }
 
+/// The statements that keep the search tables (`*_fts`) in step with
+/// a contact's searchable text.
+struct IndexWriter<'t> {
+    name_insert: rusqlite::CachedStatement<'t>,
+    name_delete: rusqlite::CachedStatement<'t>,
+    other_insert: rusqlite::CachedStatement<'t>,
+    other_delete: rusqlite::CachedStatement<'t>,
+    phone_insert: rusqlite::CachedStatement<'t>,
+    phone_delete: rusqlite::CachedStatement<'t>,
+}
+
+/// A number's suffixes of at least `MIN_PHONE_DIGITS` digits, space-separated
+/// (the `phones_fts` document).
+fn suffixes(digits: &str) -> String {
+    let n = digits.len().saturating_sub(text::MIN_PHONE_DIGITS - 1);
+    let mut out = String::with_capacity(n * (digits.len() + 1) / 2 + n);
+    for i in 0..n {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&digits[i..]);
+    }
+    out
+}
+
+impl<'t> IndexWriter<'t> {
+    fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+        Ok(IndexWriter {
+            name_insert: tx
+                .prepare_cached("INSERT INTO names_fts (rowid, name) VALUES (?1, ?2)")?,
+            // A contentless table forgets a row when told its exact old words.
+            name_delete: tx.prepare_cached(
+                "INSERT INTO names_fts (names_fts, rowid, name) VALUES ('delete', ?1, ?2)",
+            )?,
+            other_insert: tx.prepare_cached(
+                "INSERT INTO others_fts (rowid, email_tags, company) VALUES (?1, ?2, ?3)",
+            )?,
+            other_delete: tx.prepare_cached(
+                "INSERT INTO others_fts (others_fts, rowid, email_tags, company)
+                 VALUES ('delete', ?1, ?2, ?3)",
+            )?,
+            phone_insert: tx
+                .prepare_cached("INSERT INTO phones_fts (rowid, suffixes) VALUES (?1, ?2)")?,
+            phone_delete: tx.prepare_cached(
+                "INSERT INTO phones_fts (phones_fts, rowid, suffixes) VALUES ('delete', ?1, ?2)",
+            )?,
+        })
+    }
+
+    fn add_words(&mut self, rid: i64, hay: &str) -> Result<()> {
+        let view = HayView::parse(hay);
+        self.name_insert.execute(params![rid, view.name])?;
+        self.other_insert
+            .execute(params![rid, view.fts_email_tags(), view.company])?;
+        Ok(())
+    }
+
+    fn remove_words(&mut self, rid: i64, hay: &str) -> Result<()> {
+        let view = HayView::parse(hay);
+        self.name_delete.execute(params![rid, view.name])?;
+        self.other_delete
+            .execute(params![rid, view.fts_email_tags(), view.company])?;
+        Ok(())
+    }
+
+    fn add_phone(&mut self, rid: i64, digits: &str) -> Result<()> {
+        if digits.len() >= text::MIN_PHONE_DIGITS {
+            self.phone_insert.execute(params![rid, suffixes(digits)])?;
+        }
+        Ok(())
+    }
+
+    fn remove_phone(&mut self, rid: i64, digits: &str) -> Result<()> {
+        if digits.len() >= text::MIN_PHONE_DIGITS {
+            self.phone_delete.execute(params![rid, suffixes(digits)])?;
+        }
+        Ok(())
+    }
+}
+
+/// What is stored for a contact id, as far as an upsert needs to know.
+struct Stored {
+    rid: i64,
+    updated_ms: i64,
+    hay: String,
+    phone_digits: String,
+    json: Option<String>,
+}
+
 /// Writes contacts inside `tx`. A stored copy with a later `dateUpdated` is
-/// kept (a slow page of a pull must not undo a newer edit's answer). Returns
-/// how many were written.
+/// kept (a slow page of a pull must not undo a newer edit's answer); an
+/// identical one is left alone, and the search index is only touched when
+/// the searchable text changed. Returns how many of `contacts` the cache now
+/// holds as given.
 pub(crate) fn upsert_in(tx: &Transaction<'_>, contacts: &[Contact]) -> Result<usize> {
-    let mut existing = tx.prepare_cached("SELECT rid, updated_ms FROM contacts WHERE id = ?1")?;
+    let mut existing = tx.prepare_cached(
+        "SELECT c.rid, c.updated_ms, c.hay, c.phone_digits, j.json
+         FROM contacts c LEFT JOIN contact_json j ON j.rid = c.rid WHERE c.id = ?1",
+    )?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO contacts (id, first_name, last_name, display_name, sort_key, email, phone,
              phone_digits, company_name, tags, source, date_added, date_updated, added_ms,
@@ -166,23 +274,25 @@ pub(crate) fn upsert_in(tx: &Transaction<'_>, contacts: &[Contact]) -> Result<us
              updated_ms = ?15, hay = ?16
          WHERE rid = ?17",
     )?;
-    let mut fts_delete = tx.prepare_cached("DELETE FROM contacts_fts WHERE rowid = ?1")?;
-    let mut fts_insert = tx.prepare_cached(
-        "INSERT INTO contacts_fts (rowid, name, email, company, tags) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut phone_delete = tx.prepare_cached("DELETE FROM phones_fts WHERE rowid = ?1")?;
-    let mut phone_insert =
-        tx.prepare_cached("INSERT INTO phones_fts (rowid, digits) VALUES (?1, ?2)")?;
     let mut json = tx.prepare_cached(
         "INSERT INTO contact_json (rid, json) VALUES (?1, ?2)
          ON CONFLICT (rid) DO UPDATE SET json = excluded.json",
     )?;
+    let mut index = IndexWriter::new(tx)?;
     let mut written = 0;
     for contact in contacts {
         let p = prepare(contact)?;
         let c = p.contact;
-        let found: Option<(i64, i64)> = existing
-            .query_row([&c.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let found: Option<Stored> = existing
+            .query_row([&c.id], |r| {
+                Ok(Stored {
+                    rid: r.get(0)?,
+                    updated_ms: r.get(1)?,
+                    hay: r.get(2)?,
+                    phone_digits: r.get(3)?,
+                    json: r.get(4)?,
+                })
+            })
             .optional()?;
         let values = params![
             c.id,
@@ -202,27 +312,32 @@ pub(crate) fn upsert_in(tx: &Transaction<'_>, contacts: &[Contact]) -> Result<us
             p.updated_ms,
             p.hay,
         ];
-        let rid = match found {
-            Some((_, stored_ms)) if p.updated_ms > 0 && stored_ms > p.updated_ms => continue,
-            Some((rid, _)) => {
+        match found {
+            Some(old) if p.updated_ms > 0 && old.updated_ms > p.updated_ms => continue,
+            Some(old) if old.json.as_deref() == Some(p.json.as_str()) => {}
+            Some(old) => {
+                let rid = old.rid;
                 let mut with_rid: Vec<&dyn rusqlite::ToSql> = values.to_vec();
                 with_rid.push(&rid);
                 update.execute(with_rid.as_slice())?;
-                fts_delete.execute([rid])?;
-                phone_delete.execute([rid])?;
-                rid
+                if old.hay != p.hay {
+                    index.remove_words(rid, &old.hay)?;
+                    index.add_words(rid, &p.hay)?;
+                }
+                if old.phone_digits != p.phone_digits {
+                    index.remove_phone(rid, &old.phone_digits)?;
+                    index.add_phone(rid, &p.phone_digits)?;
+                }
+                json.execute(params![rid, p.json])?;
             }
             None => {
                 insert.execute(values)?;
-                tx.last_insert_rowid()
+                let rid = tx.last_insert_rowid();
+                index.add_words(rid, &p.hay)?;
+                index.add_phone(rid, &p.phone_digits)?;
+                json.execute(params![rid, p.json])?;
             }
-        };
-        let [name, email, company, tags] = &p.fts;
-        fts_insert.execute(params![rid, name, email, company, tags])?;
-        if p.phone_digits.len() >= text::MIN_PHONE_DIGITS {
-            phone_insert.execute(params![rid, p.phone_digits])?;
         }
-        json.execute(params![rid, p.json])?;
         written += 1;
     }
     Ok(written)
@@ -230,15 +345,24 @@ pub(crate) fn upsert_in(tx: &Transaction<'_>, contacts: &[Contact]) -> Result<us
 
 /// Removes contacts and everything cached about them. Returns how many existed.
 pub(crate) fn delete_in(tx: &Transaction<'_>, ids: &[String]) -> Result<usize> {
-    let mut find = tx.prepare_cached("SELECT rid FROM contacts WHERE id = ?1")?;
-    let mut fts_delete = tx.prepare_cached("DELETE FROM contacts_fts WHERE rowid = ?1")?;
-    let mut phone_delete = tx.prepare_cached("DELETE FROM phones_fts WHERE rowid = ?1")?;
+    let mut find =
+        tx.prepare_cached("SELECT rid, hay, phone_digits FROM contacts WHERE id = ?1")?;
     let mut delete = tx.prepare_cached("DELETE FROM contacts WHERE rid = ?1")?;
+    let mut index = IndexWriter::new(tx)?;
     let mut deleted = 0;
     for id in ids {
-        if let Some(rid) = find.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
-            fts_delete.execute([rid])?;
-            phone_delete.execute([rid])?;
+        let found = find
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .optional()?;
+        if let Some((rid, hay, digits)) = found {
+            index.remove_words(rid, &hay)?;
+            index.remove_phone(rid, &digits)?;
             delete.execute([rid])?;
             deleted += 1;
         }
@@ -280,14 +404,23 @@ pub(crate) fn list_sql(order: ListOrder, after: bool) -> String {
         (ListOrder::RecentlyUpdated, false) => format!(
             "SELECT {ROW_COLUMNS} FROM contacts c ORDER BY c.updated_ms DESC, c.id LIMIT ?1"
         ),
-        // Mixed directions cannot use a row-value comparison; the first
-        // condition gives the index range, the second the tie-break.
+        // Mixed directions cannot use a row-value comparison: first the rest
+        // of the cursor's own time (many contacts can share one, e.g. after
+        // an import), then RECENT_AFTER_SQL; each is one index seek.
         (ListOrder::RecentlyUpdated, true) => format!(
             "SELECT {ROW_COLUMNS} FROM contacts c
-             WHERE c.updated_ms <= ?1 AND (c.updated_ms < ?1 OR c.id > ?2)
+             WHERE c.updated_ms = ?1 AND c.id > ?2
              ORDER BY c.updated_ms DESC, c.id LIMIT ?3"
         ),
     }
+}
+
+/// "Recently updated" after the cursor's time: `?1` time, `?2` limit.
+pub(crate) fn recent_after_sql() -> String {
+    format!(
+        "SELECT {ROW_COLUMNS} FROM contacts c WHERE c.updated_ms < ?1
+         ORDER BY c.updated_ms DESC, c.id LIMIT ?2"
+    )
 }
 
 pub(crate) fn list_in(
@@ -308,10 +441,21 @@ pub(crate) fn list_in(
             .prepare_cached(&list_sql(order, true))?
             .query_map(params![k, i, fetch], keyed_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?,
-        (ListOrder::RecentlyUpdated, Some(Cursor::Updated { m, i })) => conn
-            .prepare_cached(&list_sql(order, true))?
-            .query_map(params![m, i, fetch], keyed_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
+        (ListOrder::RecentlyUpdated, Some(Cursor::Updated { m, i })) => {
+            let mut rows = conn
+                .prepare_cached(&list_sql(order, true))?
+                .query_map(params![m, i, fetch], keyed_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let more = fetch - rows.len() as i64;
+            if more > 0 {
+                rows.extend(
+                    conn.prepare_cached(&recent_after_sql())?
+                        .query_map(params![m, more], keyed_row)?
+                        .collect::<rusqlite::Result<Vec<_>>>()?,
+                );
+            }
+            rows
+        }
         _ => return Err(Error::InvalidCursor),
     };
     Ok(match order {
@@ -378,6 +522,17 @@ impl Store {
         })
     }
 
+    /// Every cached contact id (for finding the ones the server deleted).
+    pub fn contact_ids(&self) -> Result<Vec<String>> {
+        self.read(|conn| {
+            let ids = conn
+                .prepare("SELECT id FROM contacts")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(ids)
+        })
+    }
+
     /// Number of cached contacts.
     pub fn count(&self) -> Result<u64> {
         self.read(|conn| {
@@ -392,4 +547,25 @@ impl Store {
     pub fn list(&self, order: ListOrder, cursor: Option<&str>, limit: usize) -> Result<Page> {
         self.read(|conn| list_in(conn, order, cursor, limit))
     }
+}
+
+/// A contact as listed by `POST /contacts/search`, in the shape of
+/// `GET /contacts/{id}` that the cache stores: `contactName` becomes `name`,
+/// `address` becomes `address1`, the paging cursor `searchAfter` is dropped,
+/// everything else (e.g. `additionalEmails`) is kept.
+pub fn contact_from_search(contact: &ghl::SearchContact) -> Result<Contact> {
+    let bad = |e: serde_json::Error| Error::Corrupt {
+        what: "search result",
+        message: e.to_string(),
+    };
+    let mut v = serde_json::to_value(contact).map_err(bad)?;
+    if let Some(map) = v.as_object_mut() {
+        map.remove("searchAfter");
+        for (from, to) in [("contactName", "name"), ("address", "address1")] {
+            if let Some(value) = map.remove(from) {
+                map.entry(to).or_insert(value);
+            }
+        }
+    }
+    serde_json::from_value(v).map_err(bad)
 }

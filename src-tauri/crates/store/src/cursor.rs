@@ -15,9 +15,16 @@ pub(crate) enum Cursor {
     /// After `(updated_ms, id)` in "recently updated" order (ms descending).
     #[serde(rename = "u")]
     Updated { m: i64, i: String },
-    /// After `(tier, sort_key, id)` in ranked search order.
+    /// After `(sort_key, id)` in tier 0 of a search, after rowid `r` in
+    /// tiers 1 and 2 (see search.rs).
     #[serde(rename = "s")]
-    Search { t: u8, k: String, i: String },
+    Search {
+        t: u8,
+        k: String,
+        i: String,
+        #[serde(default)]
+        r: i64,
+    },
 }
 
 impl Cursor {
@@ -75,6 +82,7 @@ mod tests {
                 t: 2,
                 k: "".into(),
                 i: "z".into(),
+                r: 42,
             },
         ] {
             assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);

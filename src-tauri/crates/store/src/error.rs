@@ -23,6 +23,13 @@ pub enum Error {
     /// be rebuilt from GHL).
     #[error("A cached {what} could not be read: {message}")]
     Corrupt { what: &'static str, message: String },
+    /// SQLite found the file damaged while reading it. The cache cannot be
+    /// trusted: [`crate::Store::rebuild`] sets it aside and starts empty.
+    #[error("The local cache is damaged ({0}) and must be rebuilt from GoHighLevel")]
+    Damaged(String),
+    /// An incremental refresh was asked of a cache no full pull has filled.
+    #[error("The local cache has not been filled yet; a full download is needed first")]
+    NoFullPull,
     /// A full pull or refresh was cancelled by the caller.
     #[error("The download was cancelled")]
     Cancelled,
@@ -40,6 +47,8 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::InvalidCursor => "invalid_cursor",
             Error::Corrupt { .. } => "cache_corrupt",
+            Error::Damaged(_) => "cache_damaged",
+            Error::NoFullPull => "needs_full_pull",
             Error::Cancelled => "cancelled",
             Error::Api(e) => e.code(),
         }
@@ -48,7 +57,12 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Sqlite(e.to_string())
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                Error::Damaged(e.to_string())
+            }
+            _ => Error::Sqlite(e.to_string()),
+        }
     }
 }
 

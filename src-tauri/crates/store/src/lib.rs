@@ -6,11 +6,12 @@
 //! FTS5 index for [`Store::search`]), each contact's tasks, notes and
 //! appointments, the state of the pull from GHL ([`PullState`]: a resumable
 //! cursor and the refresh mark), and the [outbox](Store::enqueue) of edits
-//! made offline.
+//! made offline. [`full_pull`] and [`incremental_refresh`] fill it from GHL.
 //!
-//! Every method is synchronous and quick (milliseconds); from async code call
-//! it through `tokio::task::spawn_blocking` or accept the short block. Reads
-//! use their own connection, so they run while a pull writes (WAL mode).
+//! Every `Store` method is synchronous and quick (milliseconds; the
+//! exceptions say so); from async code call it through
+//! `tokio::task::spawn_blocking` or accept the short block. Reads use their
+//! own connection, so they run while a pull writes (WAL mode).
 
 mod contacts;
 mod cursor;
@@ -18,6 +19,7 @@ mod error;
 mod meta;
 mod open;
 mod outbox;
+mod pull;
 mod pull_state;
 mod related;
 mod schema;
@@ -29,11 +31,14 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use contacts::{ContactRow, ListOrder, Page, MAX_PAGE_SIZE};
+pub use contacts::{contact_from_search, ContactRow, ListOrder, Page, MAX_PAGE_SIZE};
 pub use error::{Error, Result};
 pub use open::Opened;
 pub use outbox::{
     new_client_key, AnswerWriter, OutboxEntry, OutboxKind, OutboxState, QueuedEdit, ServerAnswer,
+};
+pub use pull::{
+    full_pull, incremental_refresh, PullProgress, PullSummary, RefreshSummary, PULL_PAGE_SIZE,
 };
 pub use pull_state::PullState;
 pub use related::Cached;
@@ -86,9 +91,12 @@ impl Store {
     }
 
     /// Opens (creating folders and file as needed) the cache at `path`. A
-    /// file that is not a database, fails `quick_check` or has a newer
-    /// schema is moved aside and replaced by an empty cache
-    /// ([`Opened::Rebuilt`]); an unreadable one is an [`Error::Io`].
+    /// file that is not a database, is truncated, has a damaged schema or
+    /// table root, or has a newer schema is moved aside and replaced by an
+    /// empty cache ([`Opened::Rebuilt`]); an unreadable one is an
+    /// [`Error::Io`]. These checks read a few pages whatever the size (a few
+    /// milliseconds); run [`Store::quick_check`] in the background for the
+    /// rest, and treat [`Error::Damaged`] from any call the same way.
     pub fn open(path: impl AsRef<Path>) -> Result<(Store, Opened)> {
         let path = path.as_ref().to_owned();
         let (writer, opened) = open::open_writer(&path)?;
@@ -99,6 +107,42 @@ impl Store {
                 writer: Mutex::new(writer),
                 reader: Mutex::new(reader),
                 country_code: Mutex::new("1".to_owned()),
+            },
+            opened,
+        ))
+    }
+
+    /// Reads every page of the file (`PRAGMA quick_check`, about 1 s per
+    /// 100,000 contacts) on a connection of its own, so lists and writes go
+    /// on meanwhile. `Some(reason)` when the file is damaged: then call
+    /// [`Store::rebuild`].
+    pub fn quick_check(&self) -> Result<Option<String>> {
+        open::quick_check(&self.path)
+    }
+
+    /// Closes this cache, sets its file aside (as [`Store::open`] does for an
+    /// unusable file) and opens an empty one in its place, for when
+    /// [`Store::quick_check`] or an [`Error::Damaged`] says it is damaged.
+    pub fn rebuild(self, reason: &str) -> Result<(Store, Opened)> {
+        let Store {
+            path,
+            writer,
+            reader,
+            country_code,
+        } = self;
+        let cc = country_code
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        drop(reader);
+        drop(writer);
+        let (writer, opened) = open::rebuild(&path, reason.to_owned())?;
+        let reader = open::open_reader(&path)?;
+        Ok((
+            Store {
+                path,
+                writer: Mutex::new(writer),
+                reader: Mutex::new(reader),
+                country_code: Mutex::new(cc),
             },
             opened,
         ))

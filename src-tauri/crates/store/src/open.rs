@@ -78,20 +78,42 @@ fn prepare(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-fn check_existing(path: &Path) -> std::result::Result<Connection, Unusable> {
-    let classify = |e: rusqlite::Error| match e.sqlite_error_code() {
+fn classify(path: &Path, e: rusqlite::Error) -> Unusable {
+    match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => Unusable::Damaged("the file is not a database".to_owned()),
         Some(ErrorCode::DatabaseCorrupt) => Unusable::Damaged("the database is damaged".to_owned()),
         _ => Unusable::Failed(sqlite_io(path, e)),
-    };
+    }
+}
+
+/// Cheap checks only (a few page reads, whatever the size): the header, the
+/// length the header promises, the schema version and the first page of each
+/// table. Damage deeper in the file shows up as [`Error::Damaged`] when it is
+/// read, and [`crate::Store::quick_check`] looks at every page, off the
+/// startup path.
+fn check_existing(path: &Path) -> std::result::Result<Connection, Unusable> {
+    let classify = |e: rusqlite::Error| classify(path, e);
     // Look before SQLite opens it: opening can change the file and its
     // journal (e.g. a leftover -wal), which should be kept as they were.
-    let mut header = [0u8; 16];
-    let read = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut header))
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(|e| Unusable::Failed(io_error(path, &e)))?;
+    let read = std::io::Read::read(&mut file, &mut header)
         .map_err(|e| Unusable::Failed(io_error(path, &e)))?;
-    if read < header.len() || &header != b"SQLite format 3\0" {
+    if read < header.len() || &header[..16] != b"SQLite format 3\0" {
         return Err(Unusable::Damaged("the file is not a database".to_owned()));
+    }
+    let len = file
+        .metadata()
+        .map_err(|e| Unusable::Failed(io_error(path, &e)))?
+        .len();
+    if let Some(expected) = promised_length(&header) {
+        // With a -wal, pages past the end may legitimately still be there.
+        let wal = std::fs::metadata(companion(path, "-wal")).map_or(0, |m| m.len());
+        if wal == 0 && len < expected {
+            return Err(Unusable::Damaged(
+                "the database file is shorter than it should be (truncated)".to_owned(),
+            ));
+        }
     }
     let mut conn = Connection::open(path).map_err(classify)?;
     let version: i64 = conn
@@ -103,28 +125,94 @@ fn check_existing(path: &Path) -> std::result::Result<Connection, Unusable> {
             schema::CURRENT_VERSION
         )));
     }
-    let check: std::result::Result<Vec<String>, rusqlite::Error> = conn
-        .prepare("PRAGMA quick_check")
-        .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect());
-    match check {
-        Ok(lines) if lines.len() == 1 && lines[0] == "ok" => {}
-        Ok(lines) => {
-            return Err(Unusable::Damaged(format!(
-                "the integrity check failed ({})",
-                lines.first().map_or("no answer", String::as_str)
-            )))
-        }
-        Err(e) => return Err(classify(e)),
+    probe_tables(&conn).map_err(classify)?;
+    if version >= 1 && !has_current_search_tables(&conn).map_err(classify)? {
+        // Schema 1 changed shape before the first release; a file from
+        // before that is rebuilt rather than half-used.
+        return Err(Unusable::Damaged(
+            "the cache was written by a development version of the app".to_owned(),
+        ));
     }
     apply_pragmas(&conn).map_err(classify)?;
-    crate::search::register_functions(&conn).map_err(classify)?;
     schema::migrate(&mut conn).map_err(Unusable::Failed)?;
     Ok(conn)
 }
 
+/// The database size the header states (page size × page count), when the
+/// header says that count is current.
+fn promised_length(header: &[u8; 100]) -> Option<u64> {
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    // The count is valid only when "version-valid-for" equals the change counter.
+    let pages = u64::from(be32(28));
+    (be32(92) == be32(24) && pages > 0).then_some(page_size * pages)
+}
+
+/// Reads the schema and the first row of every table: a damaged root page
+/// fails here, before the app relies on the cache.
+fn probe_tables(conn: &Connection) -> rusqlite::Result<()> {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in tables {
+        // Names come from the schema itself; quoted for SQL.
+        let sql = format!("SELECT 1 FROM \"{}\" LIMIT 1", t.replace('"', "\"\""));
+        conn.prepare(&sql)?.exists([])?;
+    }
+    Ok(())
+}
+
+fn has_current_search_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema
+         WHERE name IN ('names_fts', 'others_fts', 'phones_fts')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n == 3)
+}
+
+/// `PRAGMA quick_check` on its own read-only connection (so readers and the
+/// writer are not held up). `Some(reason)` when the file is damaged.
+pub(crate) fn quick_check(path: &Path) -> Result<Option<String>> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| sqlite_io(path, e))?;
+    let check: std::result::Result<Vec<String>, rusqlite::Error> = conn
+        .prepare("PRAGMA quick_check")
+        .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect());
+    match check {
+        Ok(lines) if lines.len() == 1 && lines[0] == "ok" => Ok(None),
+        Ok(lines) => Ok(Some(format!(
+            "the integrity check failed ({})",
+            lines.first().map_or("no answer", String::as_str)
+        ))),
+        Err(e) => match classify(path, e) {
+            Unusable::Damaged(reason) => Ok(Some(reason)),
+            Unusable::Failed(e) => Err(e),
+        },
+    }
+}
+
+/// Sets the file at `path` aside for `reason` and creates an empty cache.
+pub(crate) fn rebuild(path: &Path, reason: String) -> Result<(Connection, Opened)> {
+    let kept_aside = set_aside(path)?;
+    tracing::warn!(path = %path.display(), kept_aside = %kept_aside.display(), %reason,
+        "local cache damaged; set aside and rebuilt");
+    let conn = prepare(path)?;
+    Ok((conn, Opened::Rebuilt { kept_aside, reason }))
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     apply_pragmas(conn)?;
-    crate::search::register_functions(conn)?;
     Ok(())
 }
 

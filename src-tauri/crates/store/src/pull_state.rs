@@ -165,7 +165,8 @@ impl Store {
             )?;
             crate::meta::set_in(tx, crate::meta::PENDING_HIGH_WATER, None)?;
             Ok(())
-        })
+        })?;
+        self.optimize_search_index()
     }
 
     /// Stores a page of an incremental refresh, moving the refresh mark to
@@ -187,13 +188,36 @@ impl Store {
         })
     }
 
-    /// Records that an incremental refresh completed now.
+    /// Records that an incremental refresh completed now, and tidies the
+    /// search index a little (a bounded merge, a few milliseconds).
     pub fn finish_refresh(&self) -> Result<()> {
         self.write(|tx| {
             ensure_row(tx)?;
             tx.execute(
                 "UPDATE pull_state SET last_refresh_at = ?1 WHERE one = 1",
                 [now_rfc3339()],
+            )?;
+            // FTS5 merges segments as it goes; this spends a little more so
+            // that many small refreshes do not leave many small segments.
+            tx.execute_batch(
+                "INSERT INTO names_fts (names_fts, rank) VALUES ('merge', 64);
+                 INSERT INTO others_fts (others_fts, rank) VALUES ('merge', 64);
+                 INSERT INTO phones_fts (phones_fts, rank) VALUES ('merge', 64);",
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Merges the search index into one segment per table, dropping what
+    /// deleted and edited contacts left behind: searches read one doclist
+    /// per word instead of one per segment. About a second per 100,000
+    /// contacts; [`Store::finish_full_pull`] does it.
+    pub fn optimize_search_index(&self) -> Result<()> {
+        self.write(|tx| {
+            tx.execute_batch(
+                "INSERT INTO names_fts (names_fts) VALUES ('optimize');
+                 INSERT INTO others_fts (others_fts) VALUES ('optimize');
+                 INSERT INTO phones_fts (phones_fts) VALUES ('optimize');",
             )?;
             Ok(())
         })

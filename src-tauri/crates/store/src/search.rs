@@ -10,19 +10,17 @@
 //!    within one tag) or phone (the digits as a substring, with or without
 //!    the country code).
 //!
-//! Results come in `(tier, sort_key, id)` order, so a cursor is that triple
-//! and every page is a keyset seek, never OFFSET. Tier 0 is a range of the
-//! `contacts_by_name` index. Tiers 1 and 2 find candidates in FTS5 when they
-//! are few (then sort them), or, when they are many, walk `contacts_by_name`
-//! from the cursor and test each entry with `sb_tier()` over the `hay`
-//! stored in that index: dense matches fill a page within a short walk.
-//! Either way `sb_tier()` (this module's [`Query::tier`]) decides, so both
-//! paths return exactly the same rows and cursors work across them.
+//! Tier 0 comes in name order: a range of the `contacts_by_name` index.
+//! Tiers 1 and 2 come in the order the contacts were first cached (their
+//! rowid), the order FTS5 hands out its matches: a page reads the FTS
+//! doclists from the cursor on, lazily, and stops when it is full, so it
+//! costs about the same for 10 matches or 50,000 — no count, no sort, no
+//! walk. The FTS expressions select each tier almost exactly; [`Query::tier`]
+//! has the last word on every candidate (a phrase may span two tags, say).
+//! A cursor is `(tier, sort key, id)` in tier 0 and `(tier, rowid)` after it,
+//! so every page is a keyset seek, never OFFSET.
 
-use std::sync::Arc;
-
-use rusqlite::functions::FunctionFlags;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::contacts::{clamp_limit, keyed_row, KeyedRow, ListOrder, Page, ROW_COLUMNS};
 use crate::cursor::Cursor;
@@ -30,12 +28,7 @@ use crate::error::{Error, Result};
 use crate::text::{self, HayView, MIN_PHONE_DIGITS, TAG_SEP};
 use crate::Store;
 
-/// Below this many FTS candidates a tier is fetched and sorted; above it,
-/// matches are dense enough (≥ 1 in 100,000 / this) that walking the name
-/// index finds a page quickly.
-const SPARSE_LIMIT: i64 = 1500;
-
-/// A parsed query; also the argument cache of `sb_tier()`.
+/// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Query {
     /// Folded, whitespace-collapsed text for "display name starts with".
@@ -106,55 +99,54 @@ impl Query {
         None
     }
 
-    /// FTS5 expression for the candidates of tier 1 (`None`: tier empty).
-    fn name_match(&self) -> Option<String> {
-        (!self.words.is_empty()).then(|| {
-            self.words
-                .iter()
-                .map(|w| format!("name : \"{w}\"*"))
-                .collect::<Vec<_>>()
-                .join(" AND ")
-        })
+    /// Every query word as a prefix (`"ann"* AND "le"*`); words are runs of
+    /// letters and digits, so they need no escaping.
+    fn all_words(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     }
 
-    /// `contacts_fts` expression for the word candidates of tier 2.
+    /// `names_fts` expression for exactly tier 1: every word starts a name
+    /// word, and the display name does not start with the query (the name
+    /// column starts with the display name's words, then a separator).
+    fn name_match(&self) -> Option<String> {
+        if self.words.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "({}) NOT ^\"{}\"*",
+            self.all_words(),
+            self.words.join(" ")
+        ))
+    }
+
+    /// `others_fts` expression for the word candidates of tier 2: the words
+    /// as a phrase in email and tag words, or each starting a company word.
+    /// Name matches (tiers 0 and 1) are left out with `names_fts`.
     fn other_match(&self) -> Option<String> {
         if self.words.is_empty() {
             return None;
         }
-        let phrase = self.words.join(" ");
-        let company = self
-            .words
-            .iter()
-            .map(|w| format!("company : \"{w}\"*"))
-            .collect::<Vec<_>>()
-            .join(" AND ");
         Some(format!(
-            "email : \"{phrase}\"* OR ({company}) OR tags : \"{phrase}\"*"
+            "email_tags : \"{}\"* OR company : ({})",
+            self.words.join(" "),
+            self.all_words()
         ))
     }
 
-    /// `phones_fts` expression for the phone candidates of tier 2: every
-    /// trigram of one of the digit strings (a superset; `sb_tier` checks).
+    /// `phones_fts` expression: a suffix of the number starts with the
+    /// digits (with or without the country code).
     fn phone_match(&self) -> Option<String> {
         (!self.phone.is_empty()).then(|| {
             self.phone
                 .iter()
-                .map(|d| {
-                    let grams: Vec<String> = (0..=d.len() - MIN_PHONE_DIGITS)
-                        .map(|i| format!("\"{}\"", &d[i..i + MIN_PHONE_DIGITS]))
-                        .collect();
-                    format!("({})", grams.join(" AND "))
-                })
+                .map(|d| format!("\"{d}\"*"))
                 .collect::<Vec<_>>()
                 .join(" OR ")
         })
-    }
-
-    /// Words of one letter have no prefix index: their matches are many by
-    /// nature, so they are walked without counting.
-    fn only_short_words(&self) -> bool {
-        self.phone.is_empty() && self.words.iter().all(|w| w.chars().count() < 2)
     }
 }
 
@@ -178,144 +170,138 @@ fn phrase_prefix(words: &[String], field: &str) -> bool {
     })
 }
 
-/// `sb_tier(query, country_code, sort_key, hay)` → tier or NULL. The parsed
-/// query is cached per statement (SQLite keeps it while the argument is constant).
-pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        "sb_tier",
-        4,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let cc: String = ctx.get(1)?;
-            let query: Arc<Query> = ctx.get_or_create_aux(0, |v| {
-                v.as_str()
-                    .map(|q| Query::parse(q, &cc))
-                    .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
-            })?;
-            let sort_key = ctx.get_raw(2).as_str().unwrap_or("");
-            let hay = ctx.get_raw(3).as_str().unwrap_or("");
-            Ok(query.tier(sort_key, hay).map(i64::from))
-        },
-    )
+/// Tier 0: display names starting with the query, in name order.
+/// ?1 start of the range, ?2 its end, ?3 ?4 cursor, ?5 limit.
+pub(crate) const RANGE_SQL_PREFIX: &str = "WHERE c.sort_key >= ?1 AND c.sort_key < ?2
+     AND (c.sort_key, c.id) > (?3, ?4) ORDER BY c.sort_key, c.id LIMIT ?5";
+
+pub(crate) fn range_sql() -> String {
+    format!("SELECT {ROW_COLUMNS} FROM contacts c {RANGE_SQL_PREFIX}")
 }
 
-/// How a tier is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Path {
-    /// Tier 0: a range of the name index.
-    Range,
-    /// Few candidates: FTS5 finds them (in `contacts_fts`, `phones_fts` or
-    /// both), then they are tested and sorted.
-    Sparse { words: bool, phone: bool },
-    /// Many candidates: walk the name index from the cursor, test each entry.
-    Dense,
+/// Tier 1 candidates after a rowid, in rowid order: ?1 expression, ?2 rowid.
+pub(crate) const NAME_CANDIDATES: &str = "SELECT rowid FROM names_fts
+     WHERE names_fts MATCH ?1 AND rowid > ?2 ORDER BY rowid";
+/// Tier 2 word candidates: ?1 `others_fts` expression, ?2 rowid, ?3 the
+/// `names_fts` expression of the name matches to leave out (tiers 0 and 1).
+pub(crate) const OTHER_CANDIDATES: &str = "SELECT rowid FROM others_fts
+     WHERE others_fts MATCH ?1 AND rowid > ?2
+       AND rowid NOT IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?3)
+     ORDER BY rowid";
+/// Tier 2 phone candidates: ?1 `phones_fts` expression, ?2 rowid.
+pub(crate) const PHONE_CANDIDATES: &str = "SELECT rowid FROM phones_fts
+     WHERE phones_fts MATCH ?1 AND rowid > ?2 ORDER BY rowid";
+
+/// A row by rowid, with what the matcher needs.
+pub(crate) fn row_sql() -> String {
+    format!("SELECT {ROW_COLUMNS}, c.hay FROM contacts c WHERE c.rid = ?1")
 }
 
-impl Path {
-    /// Parameters the query takes (the highest `?N` it uses).
-    fn param_count(self) -> usize {
-        match self {
-            Path::Range => 6,
-            Path::Sparse { phone: true, .. } => 9,
-            Path::Sparse { .. } | Path::Dense => 8,
-        }
+/// Ascending rowids of one FTS statement, read lazily.
+struct Stream<'s> {
+    rows: rusqlite::Rows<'s>,
+    head: Option<i64>,
+}
+
+impl<'s> Stream<'s> {
+    fn new(mut rows: rusqlite::Rows<'s>) -> Result<Self> {
+        let head = rows.next()?.map(|r| r.get(0)).transpose()?;
+        Ok(Stream { rows, head })
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.head = self.rows.next()?.map(|r| r.get(0)).transpose()?;
+        Ok(())
     }
 }
 
-// Parameters of every tier query: ?1 query, ?2 country code, ?3 end of the
-// tier-0 prefix range, ?4 ?5 cursor (sort key, id), ?6 limit, ?7 words
-// expression, ?8 tier, ?9 phone expression.
-pub(crate) fn tier_query(path: Path) -> String {
-    let candidates = |words: bool, phone: bool| match (words, phone) {
-        (true, true) => {
-            "SELECT rowid AS r FROM contacts_fts WHERE contacts_fts MATCH ?7
-             UNION SELECT rowid AS r FROM phones_fts WHERE phones_fts MATCH ?9"
-        }
-        (false, true) => "SELECT rowid AS r FROM phones_fts WHERE phones_fts MATCH ?9",
-        _ => "SELECT rowid AS r FROM contacts_fts WHERE contacts_fts MATCH ?7",
-    };
-    match path {
-        Path::Range => format!(
-            "SELECT {ROW_COLUMNS} FROM contacts c
-             WHERE c.sort_key < ?3 AND (c.sort_key, c.id) > (?4, ?5)
-             ORDER BY c.sort_key, c.id LIMIT ?6"
-        ),
-        Path::Sparse { words, phone } => format!(
-            "SELECT {ROW_COLUMNS}
-             FROM ({}) m
-             CROSS JOIN contacts c ON c.rid = m.r
-             WHERE (c.sort_key, c.id) > (?4, ?5) AND sb_tier(?1, ?2, c.sort_key, c.hay) = ?8
-             ORDER BY c.sort_key, c.id LIMIT ?6",
-            candidates(words, phone)
-        ),
-        Path::Dense => format!(
-            "SELECT {ROW_COLUMNS} FROM contacts c INDEXED BY contacts_by_name
-             WHERE (c.sort_key, c.id) > (?4, ?5) AND sb_tier(?1, ?2, c.sort_key, c.hay) = ?8
-             ORDER BY c.sort_key, c.id LIMIT ?6"
-        ),
-    }
-}
-
-/// The FTS5 expressions of a tier: (words, phone).
-pub(crate) struct Exprs {
-    pub words: String,
-    pub phone: String,
-}
-
-fn count_candidates(conn: &Connection, table: &str, expr: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"
-        ))?
-        .query_row(params![expr, SPARSE_LIMIT + 1], |r| r.get(0))?)
-}
-
-/// How to read `tier` of `query`; `None` when the tier cannot have matches.
-pub(crate) fn plan_tier(
+/// Up to `want` contacts of tier 1 or 2 after rowid `after`, in rowid order.
+fn read_by_rowid(
     conn: &Connection,
     query: &Query,
     tier: u8,
-) -> Result<Option<(Path, Exprs)>> {
+    after: i64,
+    want: usize,
+) -> Result<Vec<(i64, KeyedRow)>> {
+    let names = query.all_words();
     let (words, phone) = match tier {
-        0 if query.prefix.is_empty() => return Ok(None),
-        0 => {
-            let none = Exprs {
-                words: String::new(),
-                phone: String::new(),
-            };
-            return Ok(Some((Path::Range, none)));
-        }
         1 => (query.name_match(), None),
         _ => (query.other_match(), query.phone_match()),
     };
-    if words.is_none() && phone.is_none() {
-        return Ok(None);
-    }
-    let exprs = Exprs {
-        words: words.clone().unwrap_or_default(),
-        phone: phone.clone().unwrap_or_default(),
+    let mut word_stmt = match &words {
+        Some(_) if tier == 1 => Some(conn.prepare_cached(NAME_CANDIDATES)?),
+        Some(_) => Some(conn.prepare_cached(OTHER_CANDIDATES)?),
+        None => None,
     };
-    if query.only_short_words() {
-        return Ok(Some((Path::Dense, exprs)));
+    let mut phone_stmt = match &phone {
+        Some(_) => Some(conn.prepare_cached(PHONE_CANDIDATES)?),
+        None => None,
+    };
+    let mut streams = Vec::with_capacity(2);
+    if let (Some(stmt), Some(expr)) = (word_stmt.as_mut(), &words) {
+        let rows = if tier == 1 {
+            stmt.query(params![expr, after])?
+        } else {
+            stmt.query(params![expr, after, names])?
+        };
+        streams.push(Stream::new(rows)?);
     }
-    let mut candidates = 0;
-    if let Some(w) = &words {
-        candidates += count_candidates(conn, "contacts_fts", w)?;
+    if let (Some(stmt), Some(expr)) = (phone_stmt.as_mut(), &phone) {
+        streams.push(Stream::new(stmt.query(params![expr, after])?)?);
     }
-    if let Some(p) = &phone {
-        candidates += count_candidates(conn, "phones_fts", p)?;
+    let mut row = conn.prepare_cached(&row_sql())?;
+    let mut out = Vec::new();
+    while out.len() < want {
+        // The smallest head of the streams; equal heads are one contact.
+        let Some(rid) = streams.iter().filter_map(|s| s.head).min() else {
+            break;
+        };
+        for s in &mut streams {
+            if s.head == Some(rid) {
+                s.advance()?;
+            }
+        }
+        let found = row
+            .query_row([rid], |r| {
+                let hay: String = r.get(13)?;
+                Ok((keyed_row(r)?, hay))
+            })
+            .optional()?;
+        if let Some((keyed, hay)) = found {
+            if query.tier(&keyed.sort_key, &hay) == Some(tier) {
+                out.push((rid, keyed));
+            }
+        }
     }
-    Ok(match candidates {
-        0 => None,
-        n if n <= SPARSE_LIMIT => Some((
-            Path::Sparse {
-                words: words.is_some(),
-                phone: phone.is_some(),
-            },
-            exprs,
-        )),
-        _ => Some((Path::Dense, exprs)),
-    })
+    Ok(out)
+}
+
+/// Up to `want` contacts of tier 0 after `(key, id)`.
+fn read_range(
+    conn: &Connection,
+    query: &Query,
+    after_key: &str,
+    after_id: &str,
+    want: usize,
+) -> Result<Vec<KeyedRow>> {
+    if query.prefix.is_empty() {
+        return Ok(Vec::new());
+    }
+    let upper = text::prefix_end(&query.prefix);
+    let rows = conn
+        .prepare_cached(&range_sql())?
+        .query_map(
+            params![query.prefix, upper, after_key, after_id, want as i64],
+            keyed_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Where a search page starts.
+enum Start {
+    Name { key: String, id: String },
+    Rowid { tier: u8, rid: i64 },
 }
 
 pub(crate) fn search_in(
@@ -331,51 +317,48 @@ pub(crate) fn search_in(
         return crate::contacts::list_in(conn, order, cursor, limit);
     }
     let limit = clamp_limit(limit);
-    let (start_tier, mut after_key, mut after_id) = match cursor.map(Cursor::decode).transpose()? {
-        None => (0, String::new(), String::new()),
-        Some(Cursor::Search { t, k, i }) if t <= 2 => (t, k, i),
+    let from = match cursor.map(Cursor::decode).transpose()? {
+        None => Start::Name {
+            key: String::new(),
+            id: String::new(),
+        },
+        Some(Cursor::Search { t: 0, k, i, .. }) => Start::Name { key: k, id: i },
+        Some(Cursor::Search {
+            t: t @ 1..=2, r, ..
+        }) => Start::Rowid { tier: t, rid: r },
         Some(_) => return Err(Error::InvalidCursor),
     };
-    let upper = text::prefix_end(&query.prefix);
-    let mut rows: Vec<(u8, KeyedRow)> = Vec::new();
-    for tier in start_tier..=2 {
-        let want = limit + 1 - rows.len();
-        if want == 0 {
+    // One more than a page tells whether there is a next one.
+    let want = limit + 1;
+    let mut rows: Vec<(u8, i64, KeyedRow)> = Vec::new();
+    let (first_tier, mut after_rid) = match from {
+        Start::Name { key, id } => {
+            let found = read_range(conn, &query, &key, &id, want)?;
+            rows.extend(found.into_iter().map(|r| (0, 0, r)));
+            (1, 0)
+        }
+        Start::Rowid { tier, rid } => (tier, rid),
+    };
+    for tier in first_tier..=2 {
+        if rows.len() >= want {
             break;
         }
-        if tier == 0 && after_key < query.prefix {
-            after_key.clone_from(&query.prefix);
-            after_id.clear();
-        }
-        if let Some((path, exprs)) = plan_tier(conn, &query, tier)? {
-            let fetch = want as i64;
-            let all: [&dyn rusqlite::ToSql; 9] = [
-                &raw,
-                &cc,
-                &upper,
-                &after_key,
-                &after_id,
-                &fetch,
-                &exprs.words,
-                &tier,
-                &exprs.phone,
-            ];
-            let found = conn
-                .prepare_cached(&tier_query(path))?
-                .query_map(&all[..path.param_count()], keyed_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.extend(found.into_iter().map(|r| (tier, r)));
-        }
-        after_key.clear();
-        after_id.clear();
+        let found = read_by_rowid(conn, &query, tier, after_rid, want - rows.len())?;
+        rows.extend(found.into_iter().map(|(rid, r)| (tier, rid, r)));
+        after_rid = 0;
     }
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
-        rows.last().map(|(t, r)| {
+        rows.last().map(|(t, rid, r)| {
             Cursor::Search {
                 t: *t,
-                k: r.sort_key.clone(),
+                k: if *t == 0 {
+                    r.sort_key.clone()
+                } else {
+                    String::new()
+                },
                 i: r.row.id.clone(),
+                r: *rid,
             }
             .encode()
         })
@@ -383,7 +366,7 @@ pub(crate) fn search_in(
         None
     };
     Ok(Page {
-        items: rows.into_iter().map(|(_, r)| r.row).collect(),
+        items: rows.into_iter().map(|(_, _, r)| r.row).collect(),
         next_cursor,
     })
 }

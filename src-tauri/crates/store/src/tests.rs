@@ -214,6 +214,88 @@ fn truncated_database_is_set_aside_and_rebuilt() {
     assert_rebuilt(&dir, &path, cut, "");
 }
 
+/// Damage deep inside the file is not looked for on open (that would read
+/// every page); `quick_check` finds it and `rebuild` sets the file aside.
+#[test]
+fn damage_inside_the_file_is_found_by_quick_check_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("loc.sqlite3");
+    {
+        let (store, _) = Store::open(&path).unwrap();
+        let many: Vec<Contact> = (0..3000)
+            .map(|i| {
+                person(
+                    &format!("c{i}"),
+                    "Ann",
+                    &format!("Lee{i}"),
+                    &format!("a{i}@x.com"),
+                    "+15550100",
+                    "2024-01-01T00:00:00Z",
+                )
+            })
+            .collect();
+        store.upsert_contacts(&many).unwrap();
+        assert_eq!(store.quick_check().unwrap(), None, "a sound file passes");
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    let middle = bytes.len() / page / 2 * page;
+    for b in &mut bytes[middle..middle + 3 * page] {
+        *b = 0x5a;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let started = std::time::Instant::now();
+    let (store, opened) = Store::open(&path).unwrap();
+    assert_eq!(opened, Opened::Existing, "open only reads a few pages");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    let reason = store.quick_check().unwrap().expect("damage found");
+    // Reading through the damage says so in a way the app can act on.
+    let walked = (|| -> Result<()> {
+        let mut cursor: Option<String> = None;
+        loop {
+            let p = store.list(ListOrder::RecentlyUpdated, cursor.as_deref(), 500)?;
+            for r in &p.items {
+                store.contact(&r.id)?;
+            }
+            match p.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => return Ok(()),
+            }
+        }
+    })();
+    if let Err(e) = walked {
+        assert_eq!(e.code(), "cache_damaged", "{e}");
+    }
+    let (store, opened) = store.rebuild(&reason).unwrap();
+    let Opened::Rebuilt { kept_aside, .. } = opened else {
+        panic!("expected a rebuild, got {opened:?}");
+    };
+    assert_eq!(
+        std::fs::read(&kept_aside).unwrap(),
+        bytes,
+        "kept aside unchanged"
+    );
+    assert_eq!(store.count().unwrap(), 0);
+    assert_eq!(store.quick_check().unwrap(), None);
+}
+
+#[test]
+fn a_development_schema_is_set_aside_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("loc.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE contacts (rid INTEGER PRIMARY KEY, id TEXT);
+             CREATE TABLE phone_suffixes (suffix TEXT, rid INTEGER);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let original = std::fs::read(&path).unwrap();
+    assert_rebuilt(&dir, &path, &original, "development version");
+}
+
 #[test]
 fn newer_schema_is_set_aside_and_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
@@ -543,8 +625,8 @@ fn search_phone_digits_typed_any_way() {
     for typed in ["555 01", "(555) 01", "555-01", "55501"] {
         assert_eq!(
             search_ids(&store, typed),
-            ["lee", "local", "leeann"],
-            "{typed}"
+            ["lee", "leeann", "local"],
+            "{typed}: tier 2, in the order they were cached"
         );
     }
     assert_eq!(search_ids(&store, "555-0123"), ["local"]);
@@ -589,10 +671,10 @@ fn query_parsing() {
     assert!(!Query::parse("ab", "1").is_empty());
 }
 
-/// Many matches take the dense path (walk the name index); few take the
-/// sparse one (FTS, then sort). Both must give the same rows in the same order.
+/// Pages of every tier are exact, whatever the number of matches: tier 0 in
+/// name order, tiers 1 and 2 in the order contacts were first cached.
 #[test]
-fn dense_and_sparse_paths_agree_and_page_exactly() {
+fn tiers_page_exactly_for_few_and_many_matches() {
     let (_dir, store) = fresh();
     let n = 4000;
     let all: Vec<Contact> = (0..n)
@@ -605,7 +687,7 @@ fn dense_and_sparse_paths_agree_and_page_exactly() {
                 &format!("+1720555{:04}", i),
                 "2024-01-01T00:00:00Z",
             );
-            // Every 2nd contact: dense; every 1000th: sparse.
+            // Every 2nd contact: many matches; every 1000th: few.
             if i % 2 == 0 {
                 c.tags.push("gold member".into());
             }
@@ -615,8 +697,22 @@ fn dense_and_sparse_paths_agree_and_page_exactly() {
             c
         })
         .collect();
-    store.upsert_contacts(&all).unwrap();
-    let expected = |pred: &dyn Fn(&Contact) -> bool| {
+    // Stored in several batches, in a shuffled order: the cached order is
+    // the order of first storing.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|i| (i * 7919) % n);
+    let shuffled: Vec<Contact> = order.iter().map(|&i| all[i].clone()).collect();
+    for chunk in shuffled.chunks(333) {
+        store.upsert_contacts(chunk).unwrap();
+    }
+    let cached = |pred: &dyn Fn(&Contact) -> bool| {
+        shuffled
+            .iter()
+            .filter(|c| pred(c))
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>()
+    };
+    let by_name = |pred: &dyn Fn(&Contact) -> bool| {
         let mut v: Vec<(String, String)> = all
             .iter()
             .filter(|c| pred(c))
@@ -625,25 +721,48 @@ fn dense_and_sparse_paths_agree_and_page_exactly() {
         v.sort();
         v.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
     };
-    let gold = expected(&|c| c.tags.iter().any(|t| t == "gold member"));
+    let gold = cached(&|c| c.tags.iter().any(|t| t == "gold member"));
     assert_eq!(gold.len(), 2000);
     assert_eq!(walk(|c| store.search("gold", ListOrder::Name, c, 37)), gold);
-    let plat = expected(&|c| c.tags.iter().any(|t| t == "platinum"));
+    let plat = cached(&|c| c.tags.iter().any(|t| t == "platinum"));
     assert_eq!(walk(|c| store.search("plat", ListOrder::Name, c, 3)), plat);
-    // Phone: "555" is in every number (dense), "5550999" in one.
+    // Phone: "555" is in every number, "5550999" in one.
     assert_eq!(
-        walk(|c| store.search("555", ListOrder::Name, c, 100)).len(),
-        n
+        walk(|c| store.search("555", ListOrder::Name, c, 100)),
+        cached(&|_| true)
     );
     assert_eq!(
         walk(|c| store.search("555-0999", ListOrder::Name, c, 100)),
         ["c00999"]
     );
-    // Name tier dense: "stone1" → Stone1, Stone10..19: display does not start with it.
-    let stone1 = expected(&|c| c.last_name.as_deref().unwrap().starts_with("Stone1"));
+    // "stone1": no display name starts with it (tier 0 empty); Stone1 and
+    // Stone10..19 are tier 1.
+    let stone1 = cached(&|c| c.last_name.as_deref().unwrap().starts_with("Stone1"));
     assert_eq!(
         walk(|c| store.search("stone1", ListOrder::Name, c, 50)),
         stone1
+    );
+    // "mia": tier 0 (Mia …, name order), then tier 2 (no Mia in other
+    // fields): exactly the Mias.
+    let mia = by_name(&|c| c.first_name.as_deref() == Some("Mia"));
+    assert_eq!(walk(|c| store.search("mia", ListOrder::Name, c, 64)), mia);
+    // Tier 0 then tier 1 across one page boundary: "pete stone1" has
+    // display-name matches and no others; "stone1 pete" only tier 1.
+    let pete1 = by_name(&|c| {
+        c.first_name.as_deref() == Some("Pete")
+            && c.last_name.as_deref().unwrap().starts_with("Stone1")
+    });
+    assert_eq!(
+        walk(|c| store.search("pete stone1", ListOrder::Name, c, 5)),
+        pete1
+    );
+    let pete1_cached = cached(&|c| {
+        c.first_name.as_deref() == Some("Pete")
+            && c.last_name.as_deref().unwrap().starts_with("Stone1")
+    });
+    assert_eq!(
+        walk(|c| store.search("stone1 pete", ListOrder::Name, c, 5)),
+        pete1_cached
     );
 }
 
@@ -661,109 +780,109 @@ fn plan(store: &Store, sql: &str, params: &[&dyn rusqlite::ToSql]) -> String {
 fn no_query_scans_the_contacts_table() {
     let (_dir, store) = fresh();
     store.upsert_contacts(&tied_contacts(50)).unwrap();
-    let mut plans = Vec::new();
-    for path in [
-        search::Path::Range,
-        search::Path::Sparse {
-            words: true,
-            phone: false,
-        },
-        search::Path::Sparse {
-            words: false,
-            phone: true,
-        },
-        search::Path::Sparse {
-            words: true,
-            phone: true,
-        },
-        search::Path::Dense,
-    ] {
-        let p: [&dyn rusqlite::ToSql; 9] = [
-            &"ann",
-            &"1",
-            &"annz",
-            &"a",
-            &"b",
-            &10i64,
-            &"name : \"ann\"*",
-            &1u8,
-            &"\"555\"",
-        ];
-        let n = match path {
-            search::Path::Range => 6,
-            search::Path::Sparse { phone: true, .. } => 9,
-            _ => 8,
-        };
-        plans.push((Some(path), plan(&store, &search::tier_query(path), &p[..n])));
-    }
+    let words = "\"ann\"*";
+    let mut plans: Vec<(&str, String)> = vec![
+        (
+            "range",
+            plan(
+                &store,
+                &search::range_sql(),
+                &[&"ann", &"annz", &"a", &"b", &10i64],
+            ),
+        ),
+        (
+            "names",
+            plan(&store, search::NAME_CANDIDATES, &[&words, &5i64]),
+        ),
+        (
+            "others",
+            plan(&store, search::OTHER_CANDIDATES, &[&words, &5i64, &words]),
+        ),
+        (
+            "phones",
+            plan(&store, search::PHONE_CANDIDATES, &[&"\"555\"*", &5i64]),
+        ),
+        ("row", plan(&store, &search::row_sql(), &[&5i64])),
+    ];
     for order in [ListOrder::Name, ListOrder::RecentlyUpdated] {
         plans.push((
-            None,
+            "list",
             plan(&store, &contacts::list_sql(order, false), &[&10i64]),
         ));
         let p: Vec<&dyn rusqlite::ToSql> = vec![&5i64, &"x", &10i64];
-        plans.push((None, plan(&store, &contacts::list_sql(order, true), &p)));
+        plans.push(("list", plan(&store, &contacts::list_sql(order, true), &p)));
+        if order == ListOrder::RecentlyUpdated {
+            let p: Vec<&dyn rusqlite::ToSql> = vec![&5i64, &10i64];
+            plans.push(("list", plan(&store, &contacts::recent_after_sql(), &p)));
+        }
     }
-    for (path, p) in &plans {
+    for (what, p) in &plans {
         for line in p.lines() {
-            // `SCAN m` walks the (at most SPARSE_LIMIT) FTS candidates.
             let full_scan = line.starts_with("SCAN ")
-                && line != "SCAN m"
                 && !line.contains("USING")
                 && !line.contains("VIRTUAL TABLE");
-            assert!(!full_scan, "{path:?}: {p}");
+            assert!(!full_scan, "{what}: {p}");
         }
-        match path {
-            Some(search::Path::Sparse { .. }) => assert!(p.contains("VIRTUAL TABLE INDEX"), "{p}"),
-            Some(search::Path::Dense) => assert!(
-                p.contains("contacts_by_name") && !p.contains("TEMP B-TREE"),
-                "{p}"
-            ),
-            _ => assert!(p.contains("USING") && !p.contains("TEMP B-TREE"), "{p}"),
-        }
+        // Every page is read in index order: never a sort of all matches.
+        assert!(!p.contains("TEMP B-TREE"), "{what}: {p}");
     }
-    // The planner picks the sparse path for a rare word, the dense one for a common one.
-    let more: Vec<Contact> = (0..2000)
-        .map(|i| {
-            person(
-                &format!("m{i}"),
-                "Zed",
-                &format!("Q{i}"),
-                "",
-                "",
-                "2024-01-01T00:00:00Z",
-            )
-        })
-        .collect();
-    store.upsert_contacts(&more).unwrap();
-    let path_of = |q: &str, tier| {
+    let find = |what: &str| plans.iter().find(|(w, _)| *w == what).unwrap().1.clone();
+    assert!(
+        find("range").contains("USING INDEX contacts_by_name"),
+        "{}",
+        find("range")
+    );
+    assert!(find("names").contains("names_fts VIRTUAL TABLE INDEX"));
+    let others = find("others");
+    assert!(
+        others.contains("others_fts VIRTUAL TABLE INDEX")
+            && others.contains("names_fts VIRTUAL TABLE INDEX"),
+        "{others}"
+    );
+    assert!(find("phones").contains("phones_fts VIRTUAL TABLE INDEX"));
+    assert!(find("row").contains("USING INTEGER PRIMARY KEY"));
+}
+
+/// The FTS expression of each tier selects that tier: what the matcher
+/// drops is only what FTS5 cannot tell (a phrase across two tags).
+#[test]
+fn fts_candidates_are_the_tiers() {
+    let (_dir, store) = search_fixture();
+    let candidates = |sql: &str, expr: &str, names: Option<&str>| -> Vec<i64> {
         store
-            .read(|c| search::plan_tier(c, &Query::parse(q, "1"), tier))
+            .read(|c| {
+                let mut stmt = c.prepare(sql)?;
+                let get = |r: &rusqlite::Row<'_>| r.get::<_, i64>(0);
+                let rows = match names {
+                    Some(n) => stmt
+                        .query_map(rusqlite::params![expr, 0, n], get)?
+                        .collect::<rusqlite::Result<Vec<i64>>>()?,
+                    None => stmt
+                        .query_map(rusqlite::params![expr, 0], get)?
+                        .collect::<rusqlite::Result<Vec<i64>>>()?,
+                };
+                Ok(rows)
+            })
             .unwrap()
-            .map(|(p, _)| p)
     };
-    assert_eq!(path_of("zed", 1), Some(search::Path::Dense));
-    assert_eq!(
-        path_of("ortiz", 1),
-        Some(search::Path::Sparse {
-            words: true,
-            phone: false
-        })
+    // "ann": Ann Lee and Annex Builders start with it (tier 0); Lee Annan
+    // has it as a later name word (tier 1); Carl's tag "annual plan" and
+    // the annex.com email are other fields (tier 2, but Annex Builders is a
+    // name match, so only Carl).
+    let q = Query::parse("ann", "1");
+    let tier1 = candidates(search::NAME_CANDIDATES, "(\"ann\"*) NOT ^\"ann\"*", None);
+    assert_eq!(tier1.len(), 1);
+    let tier2 = candidates(
+        search::OTHER_CANDIDATES,
+        "email_tags : \"ann\"* OR company : (\"ann\"*)",
+        Some("\"ann\"*"),
     );
+    assert_eq!(tier2.len(), 1);
     assert_eq!(
-        path_of("z", 1),
-        Some(search::Path::Dense),
-        "one letter: no count"
+        search_ids(&store, "ann"),
+        ["lee", "company_only", "leeann", "nophone"]
     );
-    assert_eq!(
-        path_of("555-0001", 2),
-        Some(search::Path::Sparse {
-            words: true,
-            phone: true
-        })
-    );
-    assert_eq!(path_of("qqqq", 1), None);
-    assert_eq!(path_of("zed", 0), Some(search::Path::Range));
+    assert!(!q.is_empty());
 }
 
 #[test]
@@ -966,4 +1085,23 @@ fn meta_values() {
 fn store_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Store>();
+}
+
+#[test]
+fn search_results_convert_to_the_stored_shape() {
+    let found: ghl::SearchContact = serde_json::from_value(json!({
+        "id": "s1", "contactName": "Ann Lee", "firstName": "Ann", "address": "1 Main St",
+        "additionalEmails": ["a2@x.com"], "dateOfBirth": 631152000000i64,
+        "searchAfter": [1700000000000i64, "s1"], "tags": ["vip"]
+    }))
+    .unwrap();
+    let c = contact_from_search(&found).unwrap();
+    assert_eq!(c.name.as_deref(), Some("Ann Lee"));
+    assert_eq!(c.address1.as_deref(), Some("1 Main St"));
+    assert_eq!(c.tags, ["vip"]);
+    assert!(c.extra.contains_key("additionalEmails"));
+    assert!(!c.extra.contains_key("searchAfter"));
+    let (_dir, store) = fresh();
+    store.upsert_contact(&c).unwrap();
+    assert_eq!(search_ids(&store, "ann lee"), ["s1"]);
 }

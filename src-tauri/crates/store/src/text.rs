@@ -5,9 +5,10 @@
 pub(crate) const FIELD_SEP: char = '\u{1}';
 /// Separates two tags inside the tags field of `hay`.
 pub(crate) const TAG_SEP: char = '\u{2}';
-/// Put between two tags in the FTS `tags` column so a phrase never spans two
-/// tags. Alphanumeric, so the tokenizer keeps it as one token; nobody types it.
-pub(crate) const FTS_TAG_SEP: &str = "zq0tagsep0qz";
+/// Put in a contact's name words after the display name's own words, so
+/// FTS5's "column starts with" (`^`) means "display name starts with". A
+/// letter (the tokenizer keeps it as a word) that nobody types.
+pub(crate) const NAME_SEP: &str = "ǂ";
 /// Phone substrings shorter than this match too much to be useful.
 pub(crate) const MIN_PHONE_DIGITS: usize = 3;
 
@@ -87,10 +88,11 @@ pub fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Folded text with runs of whitespace collapsed to one space and trimmed:
-/// the name sort key, and the form a query takes for "name starts with".
+/// The folded words joined by single spaces: the name sort key, and the form
+/// a query takes for "name starts with" (so "Ann-Marie" sorts and matches as
+/// "ann marie", the way FTS5 sees it).
 pub fn sort_key(s: &str) -> String {
-    fold(s).split_whitespace().collect::<Vec<_>>().join(" ")
+    tokens(s).join(" ")
 }
 
 /// The smallest string greater than every string starting with `prefix`
@@ -130,22 +132,6 @@ impl Hay {
         ]
         .join(&FIELD_SEP.to_string())
     }
-
-    /// The columns of `contacts_fts`: name, email, company, tags.
-    pub fn fts_columns(&self) -> [String; 4] {
-        let tags = self
-            .tags
-            .iter()
-            .map(|t| t.join(" "))
-            .collect::<Vec<_>>()
-            .join(&format!(" {FTS_TAG_SEP} "));
-        [
-            self.name.join(" "),
-            self.email.join(" "),
-            self.company.join(" "),
-            tags,
-        ]
-    }
 }
 
 /// A borrowed view of an encoded hay, for the matcher (no allocation per row).
@@ -168,6 +154,25 @@ impl<'a> HayView<'a> {
             tags: next(),
             phone_digits: next(),
         }
+    }
+
+    /// The `email_tags` column of `contacts_fts` (`name` and `company` are
+    /// the fields as they are). Derived from the stored hay both when a row
+    /// is indexed and when it is removed, so the two always agree.
+    pub fn fts_email_tags(&self) -> String {
+        let mut out = String::with_capacity(self.email.len() + self.tags.len() + 1);
+        out.push_str(self.email);
+        if !self.tags.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(
+                self.tags
+                    .chars()
+                    .map(|c| if c == TAG_SEP { ' ' } else { c }),
+            );
+        }
+        out
     }
 }
 
@@ -202,6 +207,7 @@ mod tests {
     #[test]
     fn sort_key_collapses_whitespace() {
         assert_eq!(sort_key("  Ann   Lée "), "ann lee");
+        assert_eq!(sort_key("Ann-Marie O'Brien"), "ann marie o brien");
     }
 
     #[test]
@@ -228,7 +234,10 @@ mod tests {
         assert_eq!(view.company, "acme");
         assert_eq!(view.tags, "vip\u{2}new lead");
         assert_eq!(view.phone_digits, "15550123");
-        let cols = hay.fts_columns();
-        assert_eq!(cols[3], format!("vip {FTS_TAG_SEP} new lead"));
+        assert_eq!(view.fts_email_tags(), "ann example com vip new lead");
+        assert_eq!(
+            HayView::parse("x\u{1}\u{1}\u{1}\u{1}5").fts_email_tags(),
+            ""
+        );
     }
 }
