@@ -9,8 +9,9 @@ const LONG_HELP_FOOTER: &str = "\
 Authentication:
   The access token is read from the SWITCHBOARD_TOKEN environment variable
   (it is never accepted as a flag, so it stays out of shell history, and it
-  is never printed). Signing in with the Switchboard app will also work once
-  the app stores its token in the OS keyring.
+  is never printed). Without it, the sign-in the Switchboard app saved for
+  --location in the OS keyring is used; an expired OAuth token is refreshed
+  with the app's OAuth settings and the new pair saved back.
 
 Output:
   JSON on stdout, in the API's shapes: pretty-printed on a terminal, compact

@@ -11,6 +11,10 @@ pub enum CliError {
     Usage(String),
     #[error("No token: set SWITCHBOARD_TOKEN or sign in with the app")]
     NoToken,
+    /// The app's saved sign-in could not be used (no keyring, unreadable
+    /// entry, OAuth settings missing for a refresh). Never holds a secret.
+    #[error("The app's saved sign-in could not be used: {0}")]
+    Keyring(String),
     /// From the `ghl` client; its `Display` never contains the token.
     #[error(transparent)]
     Api(#[from] Api),
@@ -27,7 +31,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
-            CliError::NoToken => 3,
+            CliError::NoToken | CliError::Keyring(_) => 3,
             CliError::Cancelled(_) | CliError::Io(_) => 1,
             CliError::Api(e) => match e {
                 Api::Unauthorized { .. } | Api::Forbidden { .. } => 3,

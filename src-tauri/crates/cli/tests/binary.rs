@@ -14,6 +14,15 @@ fn command() -> Command {
     cmd.env_remove("SWITCHBOARD_TOKEN")
         .env_remove("SWITCHBOARD_LOCATION_ID")
         .env_remove("SWITCHBOARD_GHL_BASE_URL")
+        // Without a token the CLI looks in the keyring: a service nobody uses.
+        .env(
+            "SWITCHBOARD_KEYRING_SERVICE",
+            "com.example.switchboard.cli-test.empty",
+        )
+        .env(
+            "SWITCHBOARD_HOME",
+            std::env::temp_dir().join("switchboard-cli-test-no-home"),
+        )
         .stdin(Stdio::null());
     cmd
 }
