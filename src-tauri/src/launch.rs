@@ -3,6 +3,8 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use auth::OAuthAppSettings;
+
 /// The demo sandbox uses the sandbox's default data set (seeded, so the same every
 /// run; the end-to-end tests rebuild it to know what the window must show).
 pub const DEMO_CONTACTS: usize = sandbox::SandboxConfig::DEFAULT_CONTACTS;
@@ -36,9 +38,6 @@ pub enum Launch {
         oauth_app_file: PathBuf,
     },
 }
-
-/// Where IT departments put the OAuth app settings for every user of a machine.
-pub const DEPLOYED_OAUTH_APP_FILE: &str = "/etc/switchboard/oauth-app.json";
 
 /// What the command line asks for before any window opens.
 #[derive(Debug, PartialEq, Eq)]
@@ -121,7 +120,10 @@ impl Launch {
                 home,
                 oauth_app_file: env("SWITCHBOARD_OAUTH_APP_FILE")
                     .filter(|path| !path.trim().is_empty())
-                    .map_or_else(|| PathBuf::from(DEPLOYED_OAUTH_APP_FILE), PathBuf::from),
+                    .map_or_else(
+                        || PathBuf::from(OAuthAppSettings::DEPLOYED_FILE),
+                        PathBuf::from,
+                    ),
             });
         }
         let contacts = match env("SWITCHBOARD_DEMO_CONTACTS") {
@@ -251,7 +253,7 @@ mod tests {
             Ok(Launch::Live {
                 base_url: ghl::DEFAULT_BASE_URL.to_owned(),
                 home: None,
-                oauth_app_file: PathBuf::from(DEPLOYED_OAUTH_APP_FILE),
+                oauth_app_file: PathBuf::from(OAuthAppSettings::DEPLOYED_FILE),
             })
         );
         assert_eq!(

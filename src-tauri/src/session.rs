@@ -32,8 +32,6 @@ const DEMO_LOCATIONS: usize = 3;
 
 /// The file in the config directory naming the location shown last.
 const ACTIVE_LOCATION_FILE: &str = "active-location";
-/// The user's OAuth app settings (no secret) in the config directory.
-const OAUTH_APP_FILE: &str = "oauth-app.json";
 
 /// Where the app keeps its files.
 #[derive(Debug, Clone)]
@@ -198,7 +196,7 @@ impl Sessions {
                 dirs.clone(),
                 store_for(auth::APP_SERVICE),
                 OAuthSource::Settings {
-                    user_file: dirs.config.join(OAUTH_APP_FILE),
+                    user_file: dirs.config.join(OAuthAppSettings::USER_FILE_NAME),
                     deployed_file: oauth_app_file,
                 },
                 None,
@@ -283,17 +281,22 @@ impl Sessions {
             AuthMethod::OAuth => self.oauth_app().await?,
             AuthMethod::Pit => None,
         };
-        let session = LocationSession::restore(&location_id, app, self.store.clone(), options())
-            .await
-            .map_err(auth_error)?
-            .ok_or_else(|| AppError {
-                code: ErrorCode::ReauthRequired,
-                message: format!(
-                    "The saved sign-in for {} is missing from the system keyring; sign in again.",
-                    account.name
-                ),
-                details: None,
-            })?;
+        let session = LocationSession::restore(
+            &location_id,
+            app,
+            self.store.clone(),
+            SessionOptions::default(),
+        )
+        .await
+        .map_err(auth_error)?
+        .ok_or_else(|| AppError {
+            code: ErrorCode::ReauthRequired,
+            message: format!(
+                "The saved sign-in for {} is missing from the system keyring; sign in again.",
+                account.name
+            ),
+            details: None,
+        })?;
         let connection = Arc::new(self.connect(&account, session)?);
         signed.open.insert(location_id, connection.clone());
         Ok(connection)
@@ -423,10 +426,14 @@ impl Sessions {
                 connection.reconnect(credential).await.map_err(auth_error)?;
             }
             _ => {
-                let session =
-                    LocationSession::sign_in(credential, app, self.store.clone(), options())
-                        .await
-                        .map_err(auth_error)?;
+                let session = LocationSession::sign_in(
+                    credential,
+                    app,
+                    self.store.clone(),
+                    SessionOptions::default(),
+                )
+                .await
+                .map_err(auth_error)?;
                 let connection = Arc::new(self.connect(&account, session)?);
                 signed.open.insert(location_id.clone(), connection);
             }
@@ -739,10 +746,6 @@ fn authorize_host_of(url: &Url) -> (AuthorizeHost, Option<String>) {
     }
 }
 
-fn options() -> SessionOptions {
-    SessionOptions::default()
-}
-
 fn parse_url(text: &str) -> Result<Url, AppError> {
     Url::parse(text)
         .map_err(|error| AppError::internal(format!("{text:?} is not a valid address: {error}")))
@@ -1012,8 +1015,12 @@ mod tests {
         assert!(!saved.editing_enabled);
         assert_eq!(saved.redirect_uris.len(), 3);
         assert_eq!(store.keys(), vec![auth::OAUTH_CLIENT_SECRET_KEY.to_owned()]);
-        let file = std::fs::read_to_string(home.path().join("config").join(OAUTH_APP_FILE))
-            .expect("settings file");
+        let file = std::fs::read_to_string(
+            home.path()
+                .join("config")
+                .join(OAuthAppSettings::USER_FILE_NAME),
+        )
+        .expect("settings file");
         assert!(!file.contains("s3cret"), "the secret is not in the file");
         assert!(sessions.info().await.oauth_ready);
 

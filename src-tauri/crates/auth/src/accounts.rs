@@ -188,6 +188,11 @@ pub struct LoadedAppSettings {
 }
 
 impl OAuthAppSettings {
+    /// The user's settings file, in the app's settings folder.
+    pub const USER_FILE_NAME: &'static str = "oauth-app.json";
+    /// Where IT departments put the settings for every user of a machine.
+    pub const DEPLOYED_FILE: &'static str = "/etc/switchboard/oauth-app.json";
+
     /// Loads the settings. A deployed file (if `deployed` exists) wins unless
     /// it says `"allowUserEdits": true`, in which case the user's file (if
     /// any) is used and editing is enabled. Damaged files are reported as

@@ -60,12 +60,15 @@ async fn keyring_client(config: ClientConfig, location: &str) -> Result<Client, 
         std::sync::Arc::new(auth::KeyringStore::new(service));
     let deployed = std::env::var_os("SWITCHBOARD_OAUTH_APP_FILE")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| "/etc/switchboard/oauth-app.json".into());
+        .unwrap_or_else(|| auth::OAuthAppSettings::DEPLOYED_FILE.into());
     // Without readable OAuth settings a saved OAuth sign-in cannot refresh;
     // a PIT needs none.
     let app = match app_config_dir() {
         Some(dir) => {
-            match auth::OAuthAppSettings::load(Some(&deployed), &dir.join("oauth-app.json")) {
+            match auth::OAuthAppSettings::load(
+                Some(&deployed),
+                &dir.join(auth::OAuthAppSettings::USER_FILE_NAME),
+            ) {
                 Ok(loaded) => loaded.app(&*store).await.ok().flatten(),
                 Err(_) => None,
             }
