@@ -8,7 +8,7 @@ import { useSlow } from "../hooks/useSlow";
 import { formatFullDateTime, formatNoteDate } from "../lib/dates";
 import { orderNotes } from "../lib/ordering";
 import { Spinner } from "./common";
-import { InputField, SubmitButton, TextAreaField } from "./forms";
+import { InlineForm, InputField, SubmitButton, TextAreaField } from "./forms";
 import { PencilIcon, PinIcon, TrashIcon } from "./icons";
 import { ItemsSection, type ItemControls } from "./ItemsSection";
 
@@ -261,20 +261,11 @@ function NoteFormInline({ initial, submitLabel, onSubmit, onCancel, fallbackFocu
   };
 
   return (
-    // Esc anywhere in the form cancels it (delegated from the inputs).
-    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
-    <form
-      className="inline-form"
+    <InlineForm
       data-testid="note-form"
       aria-label={submitLabel === "Add note" ? "New note" : "Edit note"}
-      noValidate
       onSubmit={submit}
-      onKeyDown={(event) => {
-        if (event.key === "Escape") {
-          event.preventDefault();
-          onCancel();
-        }
-      }}
+      onCancel={onCancel}
     >
       <InputField
         id={`${id}-title`}
@@ -308,6 +299,6 @@ function NoteFormInline({ initial, submitLabel, onSubmit, onCancel, fallbackFocu
           {submitLabel}
         </SubmitButton>
       </div>
-    </form>
+    </InlineForm>
   );
 }

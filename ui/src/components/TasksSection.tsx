@@ -9,7 +9,7 @@ import { formatDueDate, formatFullDateTime, formatOverdue } from "../lib/dates";
 import { orderTasks } from "../lib/ordering";
 import { checkTaskValues, defaultDue, dueParts, toDueDate, type DueParts, type TaskErrors, type TaskValues } from "../lib/taskForm";
 import { Spinner } from "./common";
-import { InputField, SubmitButton, TextAreaField } from "./forms";
+import { InlineForm, InputField, SubmitButton, TextAreaField } from "./forms";
 import { CheckCircleIcon, CircleIcon, ClockIcon, PencilIcon, TrashIcon } from "./icons";
 import { ItemsSection, type ItemControls } from "./ItemsSection";
 
@@ -255,21 +255,12 @@ function TaskFormInline({ initial, submitLabel, onSubmit, onCancel, fallbackFocu
   };
 
   return (
-    // Esc anywhere in the form cancels it (delegated from the inputs).
-    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
-    <form
-      ref={formRef}
-      className="inline-form"
+    <InlineForm
+      formRef={formRef}
       data-testid="task-form"
       aria-label={submitLabel === "Add task" ? "New task" : "Edit task"}
-      noValidate
       onSubmit={submit}
-      onKeyDown={(event) => {
-        if (event.key === "Escape") {
-          event.preventDefault();
-          onCancel();
-        }
-      }}
+      onCancel={onCancel}
     >
       <InputField
         id={`${id}-title`}
@@ -324,6 +315,6 @@ function TaskFormInline({ initial, submitLabel, onSubmit, onCancel, fallbackFocu
           </SubmitButton>
         </div>
       </div>
-    </form>
+    </InlineForm>
   );
 }

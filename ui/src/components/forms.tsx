@@ -1,6 +1,13 @@
 // Labelled inputs with their hint and error linked through aria-describedby, and a
 // busy-aware submit button. Shared by the contact, task and note forms.
-import { useState, type ChangeEvent, type HTMLAttributes, type ReactNode, type Ref } from "react";
+import {
+  useState,
+  type ChangeEvent,
+  type FormHTMLAttributes,
+  type HTMLAttributes,
+  type ReactNode,
+  type Ref,
+} from "react";
 import { useSlow } from "../hooks/useSlow";
 import { Spinner } from "./common";
 import { AlertIcon } from "./icons";
@@ -267,5 +274,33 @@ export function FormAlert({ id, title, message }: { id?: string; title: string; 
         {message ? <p className="form-alert-message">{message}</p> : null}
       </div>
     </div>
+  );
+}
+
+type InlineFormProps = Omit<FormHTMLAttributes<HTMLFormElement>, "onKeyDown" | "className" | "noValidate"> & {
+  onCancel: () => void;
+  formRef?: Ref<HTMLFormElement>;
+  children: ReactNode;
+};
+
+/** A form shown in place (task, note): validated by us, and Esc anywhere in it cancels. */
+export function InlineForm({ onCancel, formRef, children, ...rest }: InlineFormProps) {
+  return (
+    // Esc anywhere in the form cancels it (delegated from the inputs).
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
+    <form
+      ref={formRef}
+      className="inline-form"
+      noValidate
+      {...rest}
+      onKeyDown={(event) => {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      {children}
+    </form>
   );
 }
