@@ -121,6 +121,8 @@ pub struct Sandbox {
     limiter: Arc<RateLimiter>,
     faults: FaultsHandle,
     observer: Arc<Observer>,
+    /// Kept to serve again after [`Sandbox::stop_serving`].
+    app: axum::Router,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
 }
@@ -193,19 +195,7 @@ impl Sandbox {
             faults: faults.clone(),
             observer: observer.clone(),
         });
-        let (tx, rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let service = app.into_make_service_with_connect_info::<ConnHandle>();
-            let result = axum::serve(KillableListener(listener), service)
-                .with_graceful_shutdown(async {
-                    // A dropped sender also means "stop".
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = result {
-                tracing::error!(error = %e, "sandbox server stopped with an error");
-            }
-        });
+        let (tx, server) = serve(listener, app.clone());
         Ok(Sandbox {
             addr,
             locations,
@@ -216,9 +206,43 @@ impl Sandbox {
             limiter,
             faults,
             observer,
+            app,
             shutdown: Some(tx),
             server: Some(server),
         })
+    }
+
+    /// Stops answering, as if the network were gone: the port is closed and
+    /// idle connections are dropped, but the data, tokens and limits stay, so
+    /// [`Sandbox::resume_serving`] brings the same API back on the same port.
+    pub async fn stop_serving(&mut self) {
+        self.stop_server().await;
+    }
+
+    /// Serves again on the same address after [`Sandbox::stop_serving`].
+    pub async fn resume_serving(&mut self) -> std::io::Result<()> {
+        if self.server.is_some() {
+            return Ok(());
+        }
+        let listener = TcpListener::bind(self.addr).await?;
+        let (tx, server) = serve(listener, self.app.clone());
+        self.shutdown = Some(tx);
+        self.server = Some(server);
+        Ok(())
+    }
+
+    async fn stop_server(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(mut server) = self.server.take() {
+            if tokio::time::timeout(Duration::from_secs(5), &mut server)
+                .await
+                .is_err()
+            {
+                server.abort();
+            }
+        }
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -385,18 +409,26 @@ impl Sandbox {
 
     /// Stops accepting connections and waits (up to 5 s) for in-flight requests.
     pub async fn shutdown(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(mut server) = self.server.take() {
-            if tokio::time::timeout(Duration::from_secs(5), &mut server)
-                .await
-                .is_err()
-            {
-                server.abort();
-            }
-        }
+        self.stop_server().await;
     }
+}
+
+/// Serves `app` on `listener` until the returned sender fires (or is dropped).
+fn serve(listener: TcpListener, app: axum::Router) -> (oneshot::Sender<()>, JoinHandle<()>) {
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let service = app.into_make_service_with_connect_info::<ConnHandle>();
+        let result = axum::serve(KillableListener(listener), service)
+            .with_graceful_shutdown(async {
+                // A dropped sender also means "stop".
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "sandbox server stopped with an error");
+        }
+    });
+    (tx, server)
 }
 
 fn owned(scopes: &[&str]) -> Vec<String> {

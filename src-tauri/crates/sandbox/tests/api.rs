@@ -300,3 +300,23 @@ async fn shutdown_stops_the_server() {
         .await;
     assert!(result.is_err(), "server still answers after shutdown");
 }
+
+#[tokio::test]
+async fn stop_serving_then_resume_keeps_the_data_and_the_address() {
+    let mut sb = start(10).await;
+    let url = sb.base_url();
+    let client = reqwest::Client::new();
+    let (_, before) = get(&sb, "/contacts/?limit=100").await;
+    // A pooled keep-alive connection must not outlive the stop either.
+    sb.stop_serving().await;
+    let result = client
+        .get(format!("{url}/contacts/?locationId={}", sb.location_id()))
+        .bearer_auth(sb.access_token())
+        .send()
+        .await;
+    assert!(result.is_err(), "server still answers while stopped");
+    sb.resume_serving().await.expect("serves again");
+    assert_eq!(sb.base_url(), url);
+    let (_, after) = get(&sb, "/contacts/?limit=100").await;
+    assert_eq!(before["contacts"], after["contacts"]);
+}
