@@ -33,7 +33,12 @@ pub enum Error {
     /// A full pull or refresh was cancelled by the caller.
     #[error("The download was cancelled")]
     Cancelled,
-    /// The GHL API failed during a pull or refresh.
+    /// An outbox entry that cannot be queued, completed or resolved as asked
+    /// (e.g. a create without its client key, a payload that is not the
+    /// kind's format, a conflict resolved without a choice for every field).
+    #[error("The queued edit cannot be used: {0}")]
+    InvalidEntry(String),
+    /// The GHL API failed during a pull, refresh or outbox replay.
     #[error(transparent)]
     Api(#[from] ghl::Error),
 }
@@ -50,6 +55,7 @@ impl Error {
             Error::Damaged(_) => "cache_damaged",
             Error::NoFullPull => "needs_full_pull",
             Error::Cancelled => "cancelled",
+            Error::InvalidEntry(_) => "invalid_entry",
             Error::Api(e) => e.code(),
         }
     }

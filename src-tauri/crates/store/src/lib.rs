@@ -8,6 +8,16 @@
 //! cursor and the refresh mark), and the [outbox](Store::enqueue) of edits
 //! made offline. [`full_pull`] and [`incremental_refresh`] fill it from GHL.
 //!
+//! Edits made while GHL cannot be reached are queued with the constructors
+//! of [`OutboxEntry`] (payload formats: [`OutboxKind`]) and
+//! [`Store::enqueue`] / [`Store::enqueue_create_contact`], which apply them
+//! to the cache at once; records created offline carry `local-…` ids
+//! ([`Store::is_local_id`]) until [`replay_outbox`] sends the queue in
+//! order, exactly once, parking conflicts for the person to resolve
+//! ([`Store::resolve_conflict_with_choices`]) and refused edits for a retry
+//! or a discard ([`Store::retry`], [`Store::discard`]). Counts for the
+//! header: [`Store::outbox_counts`].
+//!
 //! Every `Store` method is synchronous and quick (milliseconds; the
 //! exceptions say so); from async code call it through
 //! `tokio::task::spawn_blocking` or accept the short block. Reads use their
@@ -16,12 +26,14 @@
 mod contacts;
 mod cursor;
 mod error;
+mod local;
 mod meta;
 mod open;
 mod outbox;
 mod pull;
 mod pull_state;
 mod related;
+mod replay;
 mod schema;
 mod search;
 pub mod text;
@@ -33,15 +45,18 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use contacts::{contact_from_search, ContactRow, ListOrder, Page, MAX_PAGE_SIZE};
 pub use error::{Error, Result};
+pub use local::LOCAL_ID_PREFIX;
 pub use open::Opened;
 pub use outbox::{
-    new_client_key, AnswerWriter, OutboxEntry, OutboxKind, OutboxState, QueuedEdit, ServerAnswer,
+    new_client_key, AnswerWriter, Choice, OutboxCounts, OutboxEntry, OutboxKind, OutboxState,
+    QueuedEdit, ServerAnswer,
 };
 pub use pull::{
     full_pull, incremental_refresh, PullProgress, PullSummary, RefreshSummary, PULL_PAGE_SIZE,
 };
 pub use pull_state::PullState;
 pub use related::Cached;
+pub use replay::{replay_outbox, replay_outbox_observed, ReplayStep, ReplaySummary};
 pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
 
 /// The cache of one location. `Send + Sync`: share it behind an `Arc`.

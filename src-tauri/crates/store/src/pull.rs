@@ -351,7 +351,18 @@ pub async fn incremental_refresh(
         }
     }
     let (_, server_total) = server_mark(client, &mut meter, &cancel).await?;
-    let local = blocking(store, Store::count).await?;
+    // Placeholders of contacts created offline are not on the server.
+    let local = blocking(store, |s| {
+        s.read(|conn| {
+            let n: i64 = conn.query_row(
+                "SELECT count(*) FROM contacts WHERE substr(id, 1, 6) <> 'local-'",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    })
+    .await?;
     if server_total != local {
         summary.deleted = remove_deleted(client, store, &mut meter, &cancel, server_total).await?;
     }
@@ -391,7 +402,8 @@ async fn remove_deleted<P: Fn(PullProgress)>(
         let gone: Vec<String> = s
             .contact_ids()?
             .into_iter()
-            .filter(|id| !seen.contains(id))
+            // Contacts created offline are not on the server yet.
+            .filter(|id| !seen.contains(id) && !Store::is_local_id(id))
             .collect();
         s.delete_contacts(&gone).map(|n| n as u64)
     })

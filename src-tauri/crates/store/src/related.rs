@@ -74,9 +74,21 @@ pub(crate) fn replace_in<T: RelatedRecord>(
     contact_id: &str,
     items: &[T],
 ) -> Result<()> {
+    // Records created offline (`local-…`) stay until their create completes
+    // or is discarded; they follow the server's list.
     tx.execute(
-        &format!("DELETE FROM {} WHERE contact_id = ?1", T::TABLE),
+        &format!(
+            "DELETE FROM {} WHERE contact_id = ?1 AND substr(id, 1, 6) <> 'local-'",
+            T::TABLE
+        ),
         [contact_id],
+    )?;
+    tx.execute(
+        &format!(
+            "UPDATE {} SET pos = pos + ?2 WHERE contact_id = ?1",
+            T::TABLE
+        ),
+        params![contact_id, items.len() as i64],
     )?;
     let mut insert = tx.prepare_cached(&format!(
         "INSERT OR REPLACE INTO {} (contact_id, id, pos, json) VALUES (?1, ?2, ?3, ?4)",

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use crate::error::Result;
 
 /// One step of the schema. Never edit a released step: add a new one.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: everything the cache started with.
     r#"
     CREATE TABLE meta (
@@ -140,6 +140,41 @@ const MIGRATIONS: &[&str] = &[
         created_at   TEXT NOT NULL,
         updated_at   TEXT NOT NULL
     );
+    "#,
+    // 2: outbox replay. A `rejected` state (a 4xx the person must look at),
+    // the time of the first send attempt (a create interrupted after it is
+    // looked up on the server from then on) and an index for the entries of
+    // one contact. SQLite cannot change a CHECK, so the table is rebuilt;
+    // its AUTOINCREMENT counter is carried over so ids are never reused.
+    r#"
+    CREATE TABLE outbox_v2 (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind             TEXT NOT NULL,
+        contact_id       TEXT,
+        payload          TEXT NOT NULL,
+        client_key       TEXT UNIQUE,
+        base             TEXT,
+        state            TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (state IN ('pending', 'failed', 'conflict', 'rejected')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        first_attempt_at TEXT,
+        last_error       TEXT,
+        server_value     TEXT,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    );
+    INSERT INTO outbox_v2 (seq, kind, contact_id, payload, client_key, base, state, attempts,
+                           last_error, server_value, created_at, updated_at)
+        SELECT seq, kind, contact_id, payload, client_key, base, state, attempts,
+               last_error, server_value, created_at, updated_at
+        FROM outbox;
+    DELETE FROM sqlite_sequence WHERE name = 'outbox_v2';
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'outbox_v2', max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0),
+                                coalesce((SELECT max(seq) FROM outbox_v2), 0));
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v2 RENAME TO outbox;
+    CREATE INDEX outbox_by_contact ON outbox (contact_id);
     "#,
 ];
 

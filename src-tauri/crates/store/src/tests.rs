@@ -973,7 +973,19 @@ fn outbox_keeps_entries_until_completed_or_discarded() {
         .unwrap_err();
     assert!(matches!(err, Error::Cancelled));
     assert!(store.outbox_entry(k3).unwrap().is_some());
-    assert!(store.notes("a").unwrap().unwrap().items.is_empty());
+    let local_note = note_entry.local_id().unwrap();
+    assert_eq!(
+        store
+            .notes("a")
+            .unwrap()
+            .unwrap()
+            .items
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect::<Vec<_>>(),
+        [local_note.as_str()],
+        "only the placeholder queued with the note"
+    );
     store
         .complete_with(k3, |w| {
             w.store(&ServerAnswer::Note {
@@ -982,7 +994,9 @@ fn outbox_keeps_entries_until_completed_or_discarded() {
             })
         })
         .unwrap();
-    assert_eq!(store.notes("a").unwrap().unwrap().items.len(), 1);
+    let notes = store.notes("a").unwrap().unwrap().items;
+    assert_eq!(notes.len(), 1, "the server's note replaced the placeholder");
+    assert_eq!(notes[0].id, "n1");
 
     store
         .resolve_conflict(
@@ -1104,4 +1118,102 @@ fn search_results_convert_to_the_stored_shape() {
     let (_dir, store) = fresh();
     store.upsert_contact(&c).unwrap();
     assert_eq!(search_ids(&store, "ann lee"), ["s1"]);
+}
+
+#[test]
+fn schema_2_keeps_queued_edits_and_never_reuses_their_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("loc.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO outbox (kind, contact_id, payload, state, attempts, last_error,
+                                 created_at, updated_at)
+             VALUES ('add_tags', 'a', '{\"tags\":[\"x\"]}', 'failed', 2, 'down',
+                     '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'),
+                    ('delete_contact', 'b', '{}', 'pending', 0, NULL,
+                     '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z');
+             DELETE FROM outbox WHERE seq = 2;",
+        )
+        .unwrap();
+    }
+    let (store, opened) = Store::open(&path).unwrap();
+    assert_eq!(opened, Opened::Existing);
+    let queued = store.pending().unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(
+        queued[0].state,
+        OutboxState::Failed {
+            message: "down".into()
+        }
+    );
+    assert_eq!(
+        (queued[0].attempts, queued[0].first_attempt_at.as_deref()),
+        (2, None)
+    );
+    let next = store.enqueue(&OutboxEntry::delete_contact("c")).unwrap();
+    assert_eq!(next, 3, "id 2 was used before the migration");
+    store.mark_rejected(next, "refused").unwrap();
+    assert_eq!(
+        store.outbox_counts().unwrap(),
+        OutboxCounts {
+            pending: 1,
+            conflicts: 0,
+            rejected: 1
+        }
+    );
+}
+
+#[test]
+fn a_refreshed_list_keeps_records_created_offline_after_the_servers() {
+    let (_dir, store) = fresh();
+    store.replace_notes("a", &[note("n1", "old")]).unwrap();
+    let entry = OutboxEntry::create_note("a", &ghl::NoteInput::new("offline"));
+    store.enqueue(&entry).unwrap();
+    store
+        .replace_notes("a", &[note("n1", "old"), note("n2", "new")])
+        .unwrap();
+    let ids: Vec<String> = store
+        .notes("a")
+        .unwrap()
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(
+        ids,
+        ["n1".to_owned(), "n2".to_owned(), entry.local_id().unwrap()]
+    );
+    assert!(Store::is_local_id(&ids[2]));
+    // A task created offline for a contact whose tasks were never fetched
+    // still shows, in a list marked as fetched long ago.
+    let task = OutboxEntry::create_task(
+        "b",
+        &ghl::TaskInput::new("t", time::OffsetDateTime::UNIX_EPOCH),
+    );
+    store.enqueue(&task).unwrap();
+    let tasks = store.tasks("b").unwrap().unwrap();
+    assert_eq!(tasks.items.len(), 1);
+    assert_eq!(tasks.fetched_at, time::OffsetDateTime::UNIX_EPOCH);
+}
+
+#[test]
+fn malformed_entries_are_refused_before_anything_is_stored() {
+    let (_dir, store) = fresh();
+    let mut no_key = OutboxEntry::create_note("a", &ghl::NoteInput::new("x"));
+    no_key.client_key = None;
+    let mut no_contact = OutboxEntry::delete_note("a", "n1");
+    no_contact.contact_id = None;
+    let mut bad_tags = OutboxEntry::add_tags("a", &["x".into()]);
+    bad_tags.payload = json!({"tags": []});
+    for entry in [no_key, no_contact, bad_tags] {
+        assert!(
+            matches!(store.enqueue(&entry), Err(Error::InvalidEntry(_))),
+            "{entry:?}"
+        );
+    }
+    assert_eq!(store.pending_count().unwrap(), 0);
 }
