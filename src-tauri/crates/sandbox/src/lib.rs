@@ -22,6 +22,7 @@
 mod api;
 mod conn;
 mod faults;
+pub mod hcp;
 mod limits;
 pub mod model;
 mod oauth;

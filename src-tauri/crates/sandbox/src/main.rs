@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use sandbox::hcp::{seed_contacts_from_dataset, HcpConfig, HcpSandbox};
 use sandbox::{Consent, Faults, RateLimitConfig, Sandbox, SandboxConfig};
 
 #[derive(Debug, Parser)]
@@ -46,6 +47,13 @@ struct Args {
     /// ones are registered anyway.
     #[arg(long = "redirect-uri", value_name = "URI")]
     redirect_uris: Vec<String>,
+    /// Also serve Housecall Pro's customer API with this many customers, some
+    /// of them location 0's GHL contacts (0 = no HCP sandbox).
+    #[arg(long, default_value_t = 0)]
+    hcp_customers: usize,
+    /// Port on 127.0.0.1 of the HCP sandbox (0 = any free port).
+    #[arg(long, default_value_t = 8788)]
+    hcp_port: u16,
 }
 
 #[tokio::main]
@@ -107,6 +115,36 @@ async fn main() -> ExitCode {
         seed: args.seed,
         ..Faults::none()
     });
+    let hcp = if args.hcp_customers > 0 {
+        let ghl_contacts = {
+            let data = sandbox.dataset();
+            let data = data.read().await;
+            seed_contacts_from_dataset(&data)
+        };
+        let config = HcpConfig {
+            customers: args.hcp_customers,
+            seed: args.seed,
+            ghl_contacts,
+            port: args.hcp_port,
+            anchor: None,
+        };
+        match HcpSandbox::start(config).await {
+            Ok(h) => {
+                h.set_latency(Duration::from_millis(args.latency_ms));
+                h.set_error_rate(args.error_rate, args.seed);
+                Some(h)
+            }
+            Err(e) => {
+                eprintln!(
+                    "sandbox: cannot start HCP on 127.0.0.1:{}: {e}",
+                    args.hcp_port
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
     let client = sandbox.oauth_client();
     println!("GHL sandbox running");
     row("base URL:", sandbox.base_url());
@@ -153,9 +191,22 @@ async fn main() -> ExitCode {
         Some(index) => row("consent:", format!("approved at once for location {index}")),
         None => row("consent:", "a page in the browser"),
     }
+    if let Some(h) = &hcp {
+        println!("Housecall Pro sandbox running");
+        row("base URL:", h.base_url());
+        // A sandbox-only key, random per start: printing it is how it is shared.
+        row(
+            "API key:",
+            format!("{} (Authorization: Token <key>)", h.api_key()),
+        );
+        row("customers:", args.hcp_customers);
+    }
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("sandbox: cannot listen for Ctrl-C: {e}");
+    }
+    if let Some(mut h) = hcp {
+        h.stop().await;
     }
     sandbox.shutdown().await;
     ExitCode::SUCCESS
