@@ -34,6 +34,15 @@ fn main() {
         "remove_tags",
         "known_tags",
         "list_business_contacts",
+        "watch_cache",
+        "refresh_cache",
+        "pause_download",
+        "resume_download",
+        "refresh_contact",
+        "outbox_items",
+        "resolve_outbox_conflict",
+        "retry_outbox_item",
+        "discard_outbox_item",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run the Tauri build script");

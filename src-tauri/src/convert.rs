@@ -20,22 +20,30 @@ fn non_blank(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
-pub fn contact_summary(contact: ghl::SearchContact) -> ipc::ContactSummary {
+/// Records made offline carry a local id until the outbox sends them.
+pub fn is_pending(id: &str) -> bool {
+    store::Store::is_local_id(id)
+}
+
+/// A list row of the local cache.
+pub fn contact_row(row: store::ContactRow) -> ipc::ContactSummary {
     ipc::ContactSummary {
-        display_name: contact.display_name(),
-        id: contact.id,
-        first_name: non_blank(contact.first_name),
-        last_name: non_blank(contact.last_name),
-        email: non_blank(contact.email),
-        phone: non_blank(contact.phone),
-        company_name: non_blank(contact.company_name),
-        tags: contact.tags,
-        date_updated: normalize_datetime(contact.date_updated),
+        pending: is_pending(&row.id),
+        id: row.id,
+        display_name: row.display_name,
+        first_name: non_blank(row.first_name),
+        last_name: non_blank(row.last_name),
+        email: non_blank(row.email),
+        phone: non_blank(row.phone),
+        company_name: non_blank(row.company_name),
+        tags: row.tags,
+        date_updated: normalize_datetime(row.date_updated),
     }
 }
 
 pub fn contact_detail(contact: ghl::Contact) -> ipc::ContactDetail {
     ipc::ContactDetail {
+        pending: is_pending(&contact.id),
         display_name: contact.display_name(),
         id: contact.id,
         first_name: non_blank(contact.first_name),
@@ -71,6 +79,7 @@ pub fn contact_detail(contact: ghl::Contact) -> ipc::ContactDetail {
 
 pub fn task(task: ghl::Task) -> ipc::Task {
     ipc::Task {
+        pending: is_pending(&task.id),
         id: task.id,
         title: non_blank(task.title).unwrap_or_else(|| "Untitled task".to_owned()),
         body: non_blank(task.body),
@@ -82,6 +91,7 @@ pub fn task(task: ghl::Task) -> ipc::Task {
 
 pub fn note(note: ghl::Note) -> ipc::Note {
     ipc::Note {
+        pending: is_pending(&note.id),
         id: note.id,
         title: non_blank(note.title),
         body: note.body.unwrap_or_default(),
@@ -116,6 +126,7 @@ pub fn contact_summary_of(detail: ipc::ContactDetail) -> ipc::ContactSummary {
         company_name: detail.company_name,
         tags: detail.tags,
         date_updated: detail.date_updated,
+        pending: detail.pending,
     }
 }
 

@@ -26,13 +26,17 @@ pub struct ContactSummary {
     pub company_name: Option<String>,
     pub tags: Vec<String>,
     pub date_updated: Option<String>,
+    /// Made offline and not yet sent to GoHighLevel (it has no GHL id yet).
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPage {
     pub contacts: Vec<ContactSummary>,
-    pub total: u32,
+    /// How many contacts the list or search has; `null` when a search has more
+    /// matches than the pages loaded so far (ranked search does not count).
+    pub total: Option<u32>,
     /// Opaque; hand it back to `list_contacts` for the next page. `null` at the end.
     pub next_cursor: Option<String>,
 }
@@ -70,6 +74,8 @@ pub struct ContactDetail {
     pub dnd: bool,
     pub business_id: Option<String>,
     pub custom_fields: Vec<CustomFieldValue>,
+    /// Made offline and not yet sent to GoHighLevel.
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -81,6 +87,8 @@ pub struct Task {
     pub due_date: Option<String>,
     pub completed: bool,
     pub assigned_to: Option<String>,
+    /// Made offline and not yet sent to GoHighLevel.
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -92,6 +100,8 @@ pub struct Note {
     pub date_added: Option<String>,
     pub pinned: bool,
     pub color: Option<String>,
+    /// Made offline and not yet sent to GoHighLevel.
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -247,6 +257,128 @@ pub struct UpsertOutcome {
     pub created: bool,
 }
 
+/// What the active location's local cache is doing; streamed to the UI (see
+/// `watch_cache`) whenever it changes.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheStatus {
+    pub location_id: String,
+    /// Contacts in the cache now.
+    pub cached_contacts: u32,
+    /// False when GoHighLevel could not be reached: lists and contacts come
+    /// from the cache and edits wait in the outbox.
+    pub online: bool,
+    pub activity: CacheActivity,
+    /// Set while downloading or refreshing.
+    pub progress: Option<CacheProgress>,
+    /// The first full download has finished (the cache holds every contact).
+    pub download_complete: bool,
+    /// The person paused the first download; "Resume" continues it.
+    pub download_paused: bool,
+    /// When the cache was last brought up to date with GoHighLevel (RFC 3339).
+    pub last_refreshed_at: Option<String>,
+    pub outbox: OutboxCounts,
+    /// Something the person should know about the cache (e.g. a damaged file
+    /// was set aside and the cache is being rebuilt).
+    pub notice: Option<String>,
+    /// Why the last download, refresh or send failed, when it did.
+    pub last_error: Option<String>,
+    /// Goes up whenever cached data changed, so the UI re-reads what it shows.
+    pub generation: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheActivity {
+    Idle,
+    /// The first full download of the location's contacts.
+    Downloading,
+    /// Fetching what changed since the last refresh.
+    Refreshing,
+    /// Sending edits from the outbox.
+    Sending,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheProgress {
+    pub done: u32,
+    pub total: u32,
+    /// Requests are held back by GoHighLevel's rate limit right now.
+    pub waiting_for_rate_limit: bool,
+    /// Time left at the current pace; `null` until it can be estimated.
+    pub eta_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxCounts {
+    /// Edits waiting to be sent (or re-sent after a network failure).
+    pub waiting: u32,
+    /// Edits held back because GoHighLevel's copy changed meanwhile.
+    pub conflicts: u32,
+    /// Edits GoHighLevel refused; they need a person (retry or discard).
+    pub rejected: u32,
+}
+
+/// One edit in the outbox, as the outbox panel lists it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxItem {
+    pub id: i64,
+    /// What the edit does, e.g. "Add a note".
+    pub description: String,
+    pub contact_id: Option<String>,
+    pub contact_name: Option<String>,
+    pub state: OutboxItemState,
+    /// Why the last attempt failed or was refused.
+    pub message: Option<String>,
+    /// The fields in conflict (state `conflict` only).
+    pub conflicts: Vec<FieldConflict>,
+    /// When the edit was made (RFC 3339).
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxItemState {
+    Waiting,
+    /// The last attempt failed on the network or the server; it is retried.
+    Failed,
+    Conflict,
+    Rejected,
+}
+
+/// A field changed both here (offline) and in GoHighLevel meanwhile.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldConflict {
+    /// The field's key in the edit (e.g. `phone`).
+    pub field: String,
+    /// The field's name for people (e.g. "Phone").
+    pub label: String,
+    /// The value this edit would write.
+    pub mine: Option<String>,
+    /// GoHighLevel's current value.
+    pub theirs: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictChoice {
+    pub field: String,
+    pub keep: KeepSide,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum KeepSide {
+    /// Send this edit's value.
+    Mine,
+    /// Keep GoHighLevel's value (the edit drops the field).
+    Theirs,
+}
+
 /// What the UI branches on when a command fails; the message is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -277,6 +409,10 @@ pub enum ErrorCode {
     NotConfigured,
     /// The OS keyring (Secret Service, Keychain, Credential Manager) cannot be used.
     KeyringUnavailable,
+    /// The local cache could not be read or written (disk full, unreadable file…).
+    CacheUnavailable,
+    /// Not in the local cache yet and GoHighLevel cannot be reached.
+    Offline,
     Api,
     Internal,
 }
@@ -314,6 +450,15 @@ pub fn typescript_bindings() -> String {
         PrivateTokenForm::decl(&config),
         DuplicateMatch::decl(&config),
         UpsertOutcome::decl(&config),
+        CacheStatus::decl(&config),
+        CacheActivity::decl(&config),
+        CacheProgress::decl(&config),
+        OutboxCounts::decl(&config),
+        OutboxItem::decl(&config),
+        OutboxItemState::decl(&config),
+        FieldConflict::decl(&config),
+        ConflictChoice::decl(&config),
+        KeepSide::decl(&config),
         ErrorCode::decl(&config),
         AppError::decl(&config),
     ];

@@ -1,12 +1,14 @@
 //! The Switchboard desktop shell: opens the window, connects, and exposes the core
 //! to the web view as commands. Business logic lives in the crates under `crates/`.
 
+mod cache;
 mod commands;
 mod convert;
 mod error;
 pub mod ipc;
 mod launch;
 mod logging;
+mod outbox;
 mod session;
 mod state;
 mod window;
@@ -91,6 +93,15 @@ pub fn run() {
             commands::edits::remove_tags,
             commands::edits::known_tags,
             commands::edits::list_business_contacts,
+            commands::cache::watch_cache,
+            commands::cache::refresh_cache,
+            commands::cache::pause_download,
+            commands::cache::resume_download,
+            commands::cache::refresh_contact,
+            commands::cache::outbox_items,
+            commands::cache::resolve_outbox_conflict,
+            commands::cache::retry_outbox_item,
+            commands::cache::discard_outbox_item,
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window");

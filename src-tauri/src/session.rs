@@ -14,6 +14,7 @@ use auth::{
 };
 use url::Url;
 
+use crate::cache;
 use crate::ipc::{
     AppError, AppMode, AuthorizeHost, ErrorCode, LocationAccount, OAuthSettings, OAuthSettingsForm,
     PrivateTokenForm, SessionInfo, SignInMethod,
@@ -32,6 +33,8 @@ const DEMO_LOCATIONS: usize = 3;
 
 /// The file in the config directory naming the location shown last.
 const ACTIVE_LOCATION_FILE: &str = "active-location";
+/// The location's cache database, inside its cache folder.
+const CACHE_FILE: &str = "contacts.sqlite3";
 
 /// Where the app keeps its files.
 #[derive(Debug, Clone)]
@@ -297,19 +300,31 @@ impl Sessions {
             ),
             details: None,
         })?;
-        let connection = Arc::new(self.connect(&account, session)?);
+        let connection = Arc::new(self.connect(&account, session).await?);
         signed.open.insert(location_id, connection.clone());
         Ok(connection)
     }
 
-    fn connect(&self, account: &Account, session: LocationSession) -> Result<Connection, AppError> {
+    async fn connect(
+        &self,
+        account: &Account,
+        session: LocationSession,
+    ) -> Result<Connection, AppError> {
         let client = session
             .ghl_client(ghl::ClientConfig::new(
                 self.api_base_url.clone(),
                 &account.location_id,
             ))
             .map_err(auth_error)?;
-        Ok(Connection::new(client, Some(session)))
+        Connection::open(
+            client,
+            Some(session),
+            self.dirs
+                .location_cache(&account.location_id)
+                .join(CACHE_FILE),
+            cache::REFRESH_INTERVAL,
+        )
+        .await
     }
 
     /// "Sign in with HighLevel": the system browser, one loopback callback, the
@@ -434,7 +449,7 @@ impl Sessions {
                 )
                 .await
                 .map_err(auth_error)?;
-                let connection = Arc::new(self.connect(&account, session)?);
+                let connection = Arc::new(self.connect(&account, session).await?);
                 signed.open.insert(location_id.clone(), connection);
             }
         }
@@ -875,14 +890,13 @@ mod tests {
         );
         assert_eq!(info.accounts[0].name, sandbox.location_name());
         assert_eq!(info.accounts[0].method, SignInMethod::PrivateToken);
-        let page = sessions
-            .active()
-            .await
-            .expect("connection")
+        let connection = sessions.active().await.expect("connection");
+        connection.wait_for_download().await;
+        let page = connection
             .list_contacts("", None, 10)
             .await
             .expect("contacts");
-        assert_eq!(page.total, 30);
+        assert_eq!(page.total, Some(30));
         // Only the keyring holds the token.
         for entry in std::fs::read_dir(home.path().join("config")).expect("config") {
             let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();

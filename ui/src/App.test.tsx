@@ -33,6 +33,7 @@ function contact(i: number, overrides: Partial<ContactSummary> = {}): ContactSum
     companyName: null,
     tags: [],
     dateUpdated: iso(-3 * DAY),
+    pending: false,
     ...overrides,
   };
 }
@@ -78,14 +79,14 @@ function detail(summary: ContactSummary, overrides: Partial<ContactDetail> = {})
 }
 
 const TASKS: Task[] = [
-  { id: "t-done", title: "Send invoice", body: null, dueDate: iso(-5 * DAY), completed: true, assignedTo: null },
-  { id: "t-later", title: "Order parts", body: "Igniter for the furnace", dueDate: iso(10 * DAY), completed: false, assignedTo: null },
-  { id: "t-overdue", title: "Call back about estimate", body: null, dueDate: iso(-3 * DAY), completed: false, assignedTo: null },
+  { id: "t-done", title: "Send invoice", body: null, dueDate: iso(-5 * DAY), completed: true, assignedTo: null, pending: false },
+  { id: "t-later", title: "Order parts", body: "Igniter for the furnace", dueDate: iso(10 * DAY), completed: false, assignedTo: null, pending: false },
+  { id: "t-overdue", title: "Call back about estimate", body: null, dueDate: iso(-3 * DAY), completed: false, assignedTo: null, pending: false },
 ];
 const NOTES: Note[] = [
-  { id: "n-old", title: null, body: "Old note", dateAdded: iso(-30 * DAY), pinned: false, color: null },
-  { id: "n-pinned", title: "Gate code", body: "Code is 4821\nDog in the yard", dateAdded: iso(-90 * DAY), pinned: true, color: "#f59e0b" },
-  { id: "n-new", title: null, body: "New note", dateAdded: iso(-2 * HOUR), pinned: false, color: null },
+  { id: "n-old", title: null, body: "Old note", dateAdded: iso(-30 * DAY), pinned: false, color: null, pending: false },
+  { id: "n-pinned", title: "Gate code", body: "Code is 4821\nDog in the yard", dateAdded: iso(-90 * DAY), pinned: true, color: "#f59e0b", pending: false },
+  { id: "n-new", title: null, body: "New note", dateAdded: iso(-2 * HOUR), pinned: false, color: null, pending: false },
 ];
 const APPOINTMENTS: Appointment[] = [
   { id: "a-past", title: "Furnace inspection", status: "showed", startTime: iso(-10 * DAY), endTime: iso(-10 * DAY + HOUR), address: null, notes: null },

@@ -1,13 +1,16 @@
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from "react";
 import type { ContactSummary } from "./bindings";
 import { ErrorMessage, Spinner } from "./components/common";
+import { CacheNotice } from "./components/CacheNotice";
 import { ContactsPane } from "./components/ContactsPane";
 import { ContactView } from "./components/ContactView";
 import { Header } from "./components/Header";
 import { ReconnectBanner } from "./components/ReconnectBanner";
 import { SignInScreen } from "./components/SignIn";
 import { ToastProvider } from "./components/Toasts";
+import { CacheStatusProvider } from "./hooks/cacheStatus";
 import { NowProvider } from "./hooks/now";
+import { OpenContactContext, type OpenContact } from "./hooks/openContact";
 import { activeAccountOf, useSession } from "./hooks/queries";
 
 type Props = {
@@ -31,6 +34,9 @@ function Screens({ initialContactId }: { initialContactId: string | null }) {
   const [addingLocation, setAddingLocation] = useState(false);
   // `initialContactId` belongs to the location shown first, not to the others.
   const firstLocation = useRef<string | null>(null);
+  // The workspace registers how to open a contact; the header's outbox dialog uses it.
+  const openInWorkspace = useRef<OpenContact | null>(null);
+  const openContact = useMemo<OpenContact>(() => (contactId) => openInWorkspace.current?.(contactId), []);
 
   if (session.isPending) {
     return (
@@ -65,19 +71,31 @@ function Screens({ initialContactId }: { initialContactId: string | null }) {
     );
   }
   return (
-    <div className="app">
-      <Header session={info} account={account} onAddLocation={() => setAddingLocation(true)} />
-      {account.needsReconnect ? <ReconnectBanner key={`reconnect-${account.locationId}`} account={account} /> : null}
-      {/* A fresh workspace per location: nothing selected in one shows in another. */}
-      <Workspace
-        key={`workspace-${account.locationId}`}
-        initialContactId={account.locationId === firstLocation.current ? initialContactId : null}
-      />
-    </div>
+    <CacheStatusProvider locationId={account.locationId}>
+      <OpenContactContext.Provider value={openContact}>
+        <div className="app">
+          <Header session={info} account={account} onAddLocation={() => setAddingLocation(true)} />
+          {account.needsReconnect ? <ReconnectBanner key={`reconnect-${account.locationId}`} account={account} /> : null}
+          <CacheNotice key={`notice-${account.locationId}`} />
+          {/* A fresh workspace per location: nothing selected in one shows in another. */}
+          <Workspace
+            key={`workspace-${account.locationId}`}
+            initialContactId={account.locationId === firstLocation.current ? initialContactId : null}
+            openRef={openInWorkspace}
+          />
+        </div>
+      </OpenContactContext.Provider>
+    </CacheStatusProvider>
   );
 }
 
-function Workspace({ initialContactId }: { initialContactId: string | null }) {
+type WorkspaceProps = {
+  initialContactId: string | null;
+  /** Set to how this workspace opens a contact by id, while it is mounted. */
+  openRef: MutableRefObject<OpenContact | null>;
+};
+
+function Workspace({ initialContactId, openRef }: WorkspaceProps) {
   const [selectedId, setSelectedId] = useState<string | null>(initialContactId);
   const [summary, setSummary] = useState<ContactSummary | null>(null);
 
@@ -85,6 +103,17 @@ function Workspace({ initialContactId }: { initialContactId: string | null }) {
     setSelectedId(contact.id);
     setSummary(contact);
   }, []);
+
+  useEffect(() => {
+    const openById: OpenContact = (contactId) => {
+      setSelectedId(contactId);
+      setSummary(null);
+    };
+    openRef.current = openById;
+    return () => {
+      if (openRef.current === openById) openRef.current = null;
+    };
+  }, [openRef]);
 
   const deleted = useCallback((contactId: string) => {
     setSelectedId((current) => (current === contactId ? null : current));

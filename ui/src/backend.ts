@@ -1,10 +1,12 @@
 // The only door to the Rust side. Every Tauri command the UI uses is wrapped here with
 // its argument and result types (from the ts-rs generated `bindings.ts`), and every
 // failure is normalised into an `AppError` so the UI can branch on `code` alone.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   Appointment,
+  CacheStatus,
+  ConflictChoice,
   ContactDetail,
   ContactForm,
   ContactPage,
@@ -14,6 +16,7 @@ import type {
   NoteForm,
   OAuthSettings,
   OAuthSettingsForm,
+  OutboxItem,
   PrivateTokenForm,
   SessionInfo,
   Task,
@@ -44,6 +47,8 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   sign_in_failed: true,
   not_configured: true,
   keyring_unavailable: true,
+  cache_unavailable: true,
+  offline: true,
   api: true,
   internal: true,
 };
@@ -88,9 +93,13 @@ const FAKE_BACKEND_ALLOWED = import.meta.env.DEV || import.meta.env.MODE === "fa
 
 let invoker: Promise<Invoke> | undefined;
 
+function usesFakeBackend(): boolean {
+  return FAKE_BACKEND_ALLOWED && typeof window !== "undefined" && !("__TAURI_INTERNALS__" in window);
+}
+
 function getInvoke(): Promise<Invoke> {
   if (invoker === undefined) {
-    if (FAKE_BACKEND_ALLOWED && typeof window !== "undefined" && !("__TAURI_INTERNALS__" in window)) {
+    if (usesFakeBackend()) {
       invoker = import("./dev/fakeBackend").then((module) => module.fakeInvoke);
     } else {
       invoker = Promise.resolve(invoke);
@@ -269,4 +278,81 @@ export function knownTags(): Promise<string[]> {
 
 export function listBusinessContacts(businessId: string): Promise<ContactPage> {
   return call<ContactPage>("list_business_contacts", { businessId });
+}
+
+// ---------- Local cache and outbox ----------
+// Reads above answer from the cache on this computer; the cache keeps itself up to date
+// in the background and reports how on a status channel.
+
+/** What the Rust side sends status updates on (a Tauri `Channel`, or the fake's stand-in). */
+export type StatusChannel = { onmessage: (status: CacheStatus) => void };
+
+export type CacheWatch = {
+  /** The status when the watch started. */
+  status: CacheStatus;
+  /** No more updates reach `onStatus` (the Rust side drops the channel on its next send). */
+  stop: () => void;
+};
+
+/**
+ * The active location's cache status now; every later one goes to `onStatus` until
+ * `stop`. Rejects with `not_signed_in` when no location is active. Watch again after the
+ * active location changes: a watch follows the location it started with.
+ */
+export async function watchCache(onStatus: (status: CacheStatus) => void): Promise<CacheWatch> {
+  let open = true;
+  const deliver = (status: CacheStatus) => {
+    if (open) onStatus(status);
+  };
+  // A real Channel needs the Tauri runtime; the dev fake only calls `onmessage`.
+  const channel: StatusChannel = usesFakeBackend() ? { onmessage: deliver } : new Channel<CacheStatus>(deliver);
+  const status = await call<CacheStatus>("watch_cache", { onStatus: channel });
+  return {
+    status,
+    stop: () => {
+      open = false;
+      channel.onmessage = () => undefined;
+    },
+  };
+}
+
+/** Refresh from GoHighLevel now ("Refresh", F5); also checks at once whether it is back. */
+export function refreshCache(): Promise<null> {
+  return call<null>("refresh_cache", {});
+}
+
+/** Pauses the first full download; `resumeDownload` continues where it stopped. */
+export function pauseDownload(): Promise<null> {
+  return call<null>("pause_download", {});
+}
+
+export function resumeDownload(): Promise<null> {
+  return call<null>("resume_download", {});
+}
+
+/**
+ * Fetches the contact, its tasks, notes and appointments from GoHighLevel into the cache.
+ * Resolves `false` when GoHighLevel can't be reached (the cached copy stays).
+ */
+export function refreshContact(contactId: string): Promise<boolean> {
+  return call<boolean>("refresh_contact", { contactId });
+}
+
+/** Edits not yet in GoHighLevel: waiting, failed, in conflict or refused. */
+export function outboxItems(): Promise<OutboxItem[]> {
+  return call<OutboxItem[]>("outbox_items", {});
+}
+
+/** Settles a conflict field by field; the edit is then sent with the chosen values. */
+export function resolveOutboxConflict(id: number, choices: ConflictChoice[]): Promise<null> {
+  return call<null>("resolve_outbox_conflict", { id, choices });
+}
+
+export function retryOutboxItem(id: number): Promise<null> {
+  return call<null>("retry_outbox_item", { id });
+}
+
+/** Drops the edit for good; what GoHighLevel has stays. */
+export function discardOutboxItem(id: number): Promise<null> {
+  return call<null>("discard_outbox_item", { id });
 }

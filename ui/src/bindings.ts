@@ -2,16 +2,37 @@
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p switchboard bindings
 
 export type AppMode = "demo" | "live";
-export type ContactSummary = { id: string, displayName: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null, companyName: string | null, tags: Array<string>, dateUpdated: string | null, };
-export type ContactPage = { contacts: Array<ContactSummary>, total: number, 
+export type ContactSummary = { id: string, displayName: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null, companyName: string | null, tags: Array<string>, dateUpdated: string | null, 
+/**
+ * Made offline and not yet sent to GoHighLevel (it has no GHL id yet).
+ */
+pending: boolean, };
+export type ContactPage = { contacts: Array<ContactSummary>, 
+/**
+ * How many contacts the list or search has; `null` when a search has more
+ * matches than the pages loaded so far (ranked search does not count).
+ */
+total: number | null, 
 /**
  * Opaque; hand it back to `list_contacts` for the next page. `null` at the end.
  */
 nextCursor: string | null, };
 export type CustomFieldValue = { id: string, value: string, };
-export type ContactDetail = { id: string, displayName: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null, companyName: string | null, tags: Array<string>, source: string | null, contactType: string | null, address1: string | null, city: string | null, state: string | null, postalCode: string | null, country: string | null, website: string | null, timezone: string | null, dateOfBirth: string | null, dateAdded: string | null, dateUpdated: string | null, dnd: boolean, businessId: string | null, customFields: Array<CustomFieldValue>, };
-export type Task = { id: string, title: string, body: string | null, dueDate: string | null, completed: boolean, assignedTo: string | null, };
-export type Note = { id: string, title: string | null, body: string, dateAdded: string | null, pinned: boolean, color: string | null, };
+export type ContactDetail = { id: string, displayName: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null, companyName: string | null, tags: Array<string>, source: string | null, contactType: string | null, address1: string | null, city: string | null, state: string | null, postalCode: string | null, country: string | null, website: string | null, timezone: string | null, dateOfBirth: string | null, dateAdded: string | null, dateUpdated: string | null, dnd: boolean, businessId: string | null, customFields: Array<CustomFieldValue>, 
+/**
+ * Made offline and not yet sent to GoHighLevel.
+ */
+pending: boolean, };
+export type Task = { id: string, title: string, body: string | null, dueDate: string | null, completed: boolean, assignedTo: string | null, 
+/**
+ * Made offline and not yet sent to GoHighLevel.
+ */
+pending: boolean, };
+export type Note = { id: string, title: string | null, body: string, dateAdded: string | null, pinned: boolean, color: string | null, 
+/**
+ * Made offline and not yet sent to GoHighLevel.
+ */
+pending: boolean, };
 export type Appointment = { id: string, title: string | null, status: string | null, startTime: string | null, endTime: string | null, address: string | null, notes: string | null, };
 export type ContactForm = { firstName: string | null, lastName: string | null, email: string | null, phone: string | null, companyName: string | null, address1: string | null, city: string | null, state: string | null, postalCode: string | null, country: string | null, website: string | null, source: string | null, };
 export type TaskForm = { title: string, body: string | null, 
@@ -78,5 +99,104 @@ export type UpsertOutcome = { contact: ContactDetail,
  * False when an existing contact (same email or phone) was updated.
  */
 created: boolean, };
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "not_signed_in" | "reauth_required" | "sign_in_cancelled" | "sign_in_denied" | "sign_in_timed_out" | "sign_in_failed" | "not_configured" | "keyring_unavailable" | "api" | "internal";
+export type CacheStatus = { locationId: string, 
+/**
+ * Contacts in the cache now.
+ */
+cachedContacts: number, 
+/**
+ * False when GoHighLevel could not be reached: lists and contacts come
+ * from the cache and edits wait in the outbox.
+ */
+online: boolean, activity: CacheActivity, 
+/**
+ * Set while downloading or refreshing.
+ */
+progress: CacheProgress | null, 
+/**
+ * The first full download has finished (the cache holds every contact).
+ */
+downloadComplete: boolean, 
+/**
+ * The person paused the first download; "Resume" continues it.
+ */
+downloadPaused: boolean, 
+/**
+ * When the cache was last brought up to date with GoHighLevel (RFC 3339).
+ */
+lastRefreshedAt: string | null, outbox: OutboxCounts, 
+/**
+ * Something the person should know about the cache (e.g. a damaged file
+ * was set aside and the cache is being rebuilt).
+ */
+notice: string | null, 
+/**
+ * Why the last download, refresh or send failed, when it did.
+ */
+lastError: string | null, 
+/**
+ * Goes up whenever cached data changed, so the UI re-reads what it shows.
+ */
+generation: number, };
+export type CacheActivity = "idle" | "downloading" | "refreshing" | "sending";
+export type CacheProgress = { done: number, total: number, 
+/**
+ * Requests are held back by GoHighLevel's rate limit right now.
+ */
+waitingForRateLimit: boolean, 
+/**
+ * Time left at the current pace; `null` until it can be estimated.
+ */
+etaSeconds: number | null, };
+export type OutboxCounts = { 
+/**
+ * Edits waiting to be sent (or re-sent after a network failure).
+ */
+waiting: number, 
+/**
+ * Edits held back because GoHighLevel's copy changed meanwhile.
+ */
+conflicts: number, 
+/**
+ * Edits GoHighLevel refused; they need a person (retry or discard).
+ */
+rejected: number, };
+export type OutboxItem = { id: number, 
+/**
+ * What the edit does, e.g. "Add a note".
+ */
+description: string, contactId: string | null, contactName: string | null, state: OutboxItemState, 
+/**
+ * Why the last attempt failed or was refused.
+ */
+message: string | null, 
+/**
+ * The fields in conflict (state `conflict` only).
+ */
+conflicts: Array<FieldConflict>, 
+/**
+ * When the edit was made (RFC 3339).
+ */
+createdAt: string, };
+export type OutboxItemState = "waiting" | "failed" | "conflict" | "rejected";
+export type FieldConflict = { 
+/**
+ * The field's key in the edit (e.g. `phone`).
+ */
+field: string, 
+/**
+ * The field's name for people (e.g. "Phone").
+ */
+label: string, 
+/**
+ * The value this edit would write.
+ */
+mine: string | null, 
+/**
+ * GoHighLevel's current value.
+ */
+theirs: string | null, };
+export type ConflictChoice = { field: string, keep: KeepSide, };
+export type KeepSide = "mine" | "theirs";
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "not_signed_in" | "reauth_required" | "sign_in_cancelled" | "sign_in_denied" | "sign_in_timed_out" | "sign_in_failed" | "not_configured" | "keyring_unavailable" | "cache_unavailable" | "offline" | "api" | "internal";
 export type AppError = { code: ErrorCode, message: string, details: unknown, };

@@ -23,6 +23,7 @@ function summary(id: string, first: string, last: string, overrides: Partial<Con
     companyName: null,
     tags: [],
     dateUpdated: "2026-01-10T16:00:00Z",
+    pending: false,
     ...overrides,
   };
 }
@@ -54,10 +55,10 @@ function detailOf(s: ContactSummary, overrides: Partial<ContactDetail> = {}): Co
 }
 
 const TASKS: Task[] = [
-  { id: "t1", title: "Order parts", body: null, dueDate: "2099-01-01T16:00:00Z", completed: false, assignedTo: null },
-  { id: "t2", title: "Send invoice", body: null, dueDate: "2020-01-01T16:00:00Z", completed: true, assignedTo: null },
+  { id: "t1", title: "Order parts", body: null, dueDate: "2099-01-01T16:00:00Z", completed: false, assignedTo: null, pending: false },
+  { id: "t2", title: "Send invoice", body: null, dueDate: "2020-01-01T16:00:00Z", completed: true, assignedTo: null, pending: false },
 ];
-const NOTES: Note[] = [{ id: "n1", title: "Gate code", body: "Code is 4821", dateAdded: "2025-01-01T10:00:00Z", pinned: false, color: null }];
+const NOTES: Note[] = [{ id: "n1", title: "Gate code", body: "Code is 4821", dateAdded: "2025-01-01T10:00:00Z", pinned: false, color: null, pending: false }];
 
 const ALL_NULL: ContactForm = {
   firstName: null,
@@ -285,7 +286,7 @@ describe("tasks", () => {
   });
 
   it("adds a task due tomorrow at 09:00 by default", async () => {
-    api.createTask.mockImplementation(async (_c, form) => ({ id: "t9", assignedTo: null, ...form }));
+    api.createTask.mockImplementation(async (_c, form) => ({ id: "t9", assignedTo: null, pending: false, ...form }));
     const { user } = await openAnna();
     await user.click(screen.getByTestId("add-task-button"));
     const form = screen.getByTestId("task-form");
@@ -329,7 +330,7 @@ describe("tasks", () => {
 describe("notes", () => {
   it("pins optimistically and adds a note", async () => {
     api.updateNote.mockImplementation(async (_c, id, form) => ({ ...NOTES[0]!, id, ...form }));
-    api.createNote.mockImplementation(async (_c, form) => ({ id: "n9", dateAdded: new Date().toISOString(), ...form }));
+    api.createNote.mockImplementation(async (_c, form) => ({ id: "n9", dateAdded: new Date().toISOString(), pending: false, ...form }));
     const { user } = await openAnna();
     const pin = screen.getByTestId("note-pin");
     expect(pin).toHaveAttribute("aria-pressed", "false");
@@ -427,7 +428,7 @@ describe("editing starts from GoHighLevel's latest version", () => {
 
   it("edits the cached values with a quiet notice when GoHighLevel can't be asked", async () => {
     api.getTask.mockRejectedValue({ code: "network", message: "connection reset", details: null });
-    api.updateTask.mockImplementation(async (_c, id, form) => ({ id, assignedTo: null, ...form }));
+    api.updateTask.mockImplementation(async (_c, id, form) => ({ id, assignedTo: null, pending: false, ...form }));
     const { user } = await openAnna();
     await user.click(within(taskItem("t1")).getByRole("button", { name: "Edit 'Order parts'" }));
     const form = await screen.findByTestId("task-form");

@@ -17,7 +17,8 @@ type Props = {
 export function BusinessDialog({ businessId, name, currentId, onOpen, onClose }: Props) {
   const query = useBusinessContacts(businessId);
   const contacts = query.data?.contacts ?? [];
-  const total = query.data?.total ?? 0;
+  // Null: more than those shown, how many more isn't known.
+  const total = query.data?.total ?? null;
   return (
     <Modal title={name} onClose={onClose} testId="business-view" className="modal-medium">
       {query.isPending ? (
@@ -34,8 +35,12 @@ export function BusinessDialog({ businessId, name, currentId, onOpen, onClose }:
       ) : (
         <>
           <p className="business-count" data-testid="business-count">
-            {total === 1 ? "1 contact" : `${formatNumber(total)} contacts`}
-            {total > contacts.length ? ` · showing the first ${formatNumber(contacts.length)}` : ""}
+            {total === null
+              ? `${formatNumber(contacts.length)}+ contacts · showing the first ${formatNumber(contacts.length)}`
+              : total === 1
+                ? "1 contact"
+                : `${formatNumber(total)} contacts`}
+            {total !== null && total > contacts.length ? ` · showing the first ${formatNumber(contacts.length)}` : ""}
           </p>
           <ul className="business-list" aria-label={`Contacts at ${name}`}>
             {contacts.map((contact) => {

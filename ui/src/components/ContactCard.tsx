@@ -6,7 +6,7 @@ import { useNow } from "../hooks/now";
 import { formatBirthday, formatFullDateTime, formatLongDate, formatRelative } from "../lib/dates";
 import { addressLines, capitalise, formatPhone, nameOf } from "../lib/format";
 import { BusinessDialog } from "./BusinessDialog";
-import { Avatar, ErrorMessage, TagList } from "./common";
+import { Avatar, ErrorMessage, TagList, WaitingBadge } from "./common";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ContactFormDialog } from "./ContactFormDialog";
 import { BellOffIcon, BuildingIcon, PencilIcon, TrashIcon } from "./icons";
@@ -126,6 +126,7 @@ export function ContactCard({ contactId, summary, onOpenContact, onDeleted }: Pr
               Delete
             </button>
           </div>
+          {head?.pending ? <WaitingBadge /> : null}
           {detail?.dnd ? (
             <span className="badge badge-dnd" data-testid="dnd-badge">
               <BellOffIcon size={14} />

@@ -1,5 +1,9 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
+import { refreshContact } from "../backend";
 import type { ContactSummary } from "../bindings";
+import { queryKeys } from "../hooks/queries";
+import { Spinner } from "./common";
 import { AppointmentsSection } from "./AppointmentsSection";
 import { ContactCard } from "./ContactCard";
 import { NotesSection } from "./NotesSection";
@@ -16,6 +20,7 @@ type Props = {
 
 export function ContactView({ contactId, summary, onOpenContact, onDeleted }: Props) {
   const scrollRef = useRef<HTMLElement>(null);
+  const updating = useRefreshOnOpen(contactId);
 
   useEffect(() => {
     scrollRef.current?.scrollTo?.({ top: 0 });
@@ -32,6 +37,12 @@ export function ContactView({ contactId, summary, onOpenContact, onDeleted }: Pr
         </div>
       ) : (
         <div className="view-content" key={contactId}>
+          {updating ? (
+            <p className="view-updating" data-testid="contact-updating" role="status">
+              <Spinner size={11} />
+              Updating…
+            </p>
+          ) : null}
           <ContactCard
             contactId={contactId}
             summary={summary?.id === contactId ? summary : null}
@@ -47,4 +58,26 @@ export function ContactView({ contactId, summary, onOpenContact, onDeleted }: Pr
       )}
     </section>
   );
+}
+
+/**
+ * The view shows the cached contact at once; meanwhile the contact, its tasks, notes and
+ * appointments are fetched from GoHighLevel into the cache, and re-read when they arrived.
+ * Offline (`false`) or failing, the cached copy simply stays. True while it runs.
+ */
+function useRefreshOnOpen(contactId: string | null): boolean {
+  const client = useQueryClient();
+  const refresh = useMutation({
+    // Keyed, so a failure still tells the session (e.g. the sign-in expired).
+    mutationKey: ["refresh-contact"],
+    mutationFn: (id: string) => refreshContact(id),
+    onSuccess: (fetched, id) => {
+      if (fetched) void client.invalidateQueries({ queryKey: queryKeys.contact(id) });
+    },
+  });
+  const { mutate } = refresh;
+  useEffect(() => {
+    if (contactId !== null) mutate(contactId);
+  }, [contactId, mutate]);
+  return refresh.isPending && refresh.variables === contactId;
 }

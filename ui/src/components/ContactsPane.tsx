@@ -8,6 +8,7 @@ import { formatContactCount } from "../lib/format";
 import { ContactList, type ContactListHandle } from "./ContactList";
 import { ErrorMessage, Skeleton, Spinner } from "./common";
 import { ContactFormDialog } from "./ContactFormDialog";
+import { DownloadProgress } from "./DownloadProgress";
 import { AlertIcon, PlusIcon, SearchIcon } from "./icons";
 
 export const SEARCH_DEBOUNCE_MS = 200;
@@ -31,7 +32,8 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
   const contacts = pages?.flatMap((page) => page.contacts) ?? [];
   const firstPage = pages?.[0];
   const shownQuery = firstPage?.query ?? query;
-  const total = firstPage?.total ?? 0;
+  // Null: a ranked search found more than the pages loaded so far (it doesn't count).
+  const total = firstPage === undefined ? 0 : firstPage.total;
   // Typed ahead of the debounce, or waiting for the new query's first page.
   const searching = text.trim() !== query || (search.isPlaceholderData && search.isFetching);
   const nextPageFailed = search.isFetchNextPageError;
@@ -94,7 +96,7 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
       <div className="count-row">
         <p className="count-line" data-testid="contact-count" aria-live="polite" aria-busy={searching}>
           {hasData ? (
-            <span className="count-text">{formatContactCount(total, shownQuery)}</span>
+            <span className="count-text">{formatContactCount(total, shownQuery, contacts.length)}</span>
           ) : search.isError ? null : (
             <span className="muted">Loading contacts…</span>
           )}
@@ -124,6 +126,7 @@ export function ContactsPane({ selectedId, onOpen }: Props) {
           </p>
         </div>
       ) : null}
+      <DownloadProgress />
       <div className="contacts-body">
         {search.isError && !hasData ? (
           <div className="pane-message">

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { LocationAccount, SessionInfo } from "../bindings";
 import { READ_ONLY_MESSAGE } from "../lib/errors";
+import { CacheStatusBar } from "./CacheStatusBar";
 import { LocationSwitcher } from "./LocationSwitcher";
 import { OAuthSettingsDialog } from "./OAuthSettingsDialog";
 import { SignOutDialog } from "./SignOutDialog";
@@ -31,6 +32,7 @@ export function Header({ session, account, onAddLocation }: Props) {
         <LocationSwitcher session={session} active={account} onAddLocation={onAddLocation} />
       </div>
       <div className="header-end">
+        <CacheStatusBar />
         {account.canWrite ? null : (
           <span className="badge badge-readonly" data-testid="read-only-badge" title={READ_ONLY_MESSAGE}>
             <LockIcon size={12} />

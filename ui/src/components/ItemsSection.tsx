@@ -5,7 +5,7 @@ import { useWriteAccess, type WriteAccess } from "../hooks/queries";
 import { useToast } from "./Toasts";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { PlusIcon } from "./icons";
-import { Section } from "./Section";
+import { isOffline, Section } from "./Section";
 
 /** What the list of an `ItemsSection` gets to edit and delete its items with. */
 export type ItemControls<T> = {
@@ -130,7 +130,7 @@ export function ItemsSection<T extends { id: string }>({ name, title, query, emp
           type="button"
           className="button button-small"
           data-testid={`add-${itemNoun}-button`}
-          disabled={!access.canWrite || query.data === undefined || adding}
+          disabled={!access.canWrite || (query.data === undefined && !isOffline(query.error)) || adding}
           title={access.reason}
           aria-expanded={adding}
           onClick={() => {

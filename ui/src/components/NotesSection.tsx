@@ -7,7 +7,7 @@ import { useReturnFocus } from "../hooks/useReturnFocus";
 import { useSlow } from "../hooks/useSlow";
 import { formatFullDateTime, formatNoteDate } from "../lib/dates";
 import { orderNotes } from "../lib/ordering";
-import { Spinner } from "./common";
+import { Spinner, WaitingBadge } from "./common";
 import { InlineForm, InputField, SubmitButton, TextAreaField } from "./forms";
 import { PencilIcon, PinIcon, TrashIcon } from "./icons";
 import { ItemsSection, type ItemControls } from "./ItemsSection";
@@ -175,6 +175,7 @@ function NoteItem({ note, now, access, pending, checking, onTogglePin, onEdit, o
           </span>
         ) : null}
         {note.title?.trim() ? <p className="note-title">{note.title.trim()}</p> : null}
+        {note.pending ? <WaitingBadge /> : null}
         {slow ? (
           <span className="saving">
             <Spinner size={12} /> Saving…

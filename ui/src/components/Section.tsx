@@ -1,5 +1,6 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { toAppError } from "../backend";
 import { EmptyState, ErrorMessage, Skeleton } from "./common";
 
 type Props<T> = {
@@ -44,6 +45,13 @@ export function Section<T>({ name, title, noun, query, empty, icon, actions, bef
       {before}
       {query.isPending ? (
         <Skeleton lines={2} label={`Loading ${noun}`} />
+      ) : query.isError && isOffline(query.error) ? (
+        // Not an error the person can fix: this contact's records were never fetched on
+        // this computer. Adding still works (the edit waits in the outbox).
+        <p className="section-offline" role="status" data-testid={`${name}-offline`}>
+          The {noun} of this contact aren’t saved on this computer yet. They will show once
+          GoHighLevel can be reached; anything you add now is sent then.
+        </p>
       ) : query.isError ? (
         <ErrorMessage
           error={query.error}
@@ -58,4 +66,9 @@ export function Section<T>({ name, title, noun, query, empty, icon, actions, bef
       )}
     </section>
   );
+}
+
+/** True when the section could not load only because GoHighLevel is out of reach. */
+export function isOffline(error: unknown): boolean {
+  return toAppError(error).code === "offline";
 }

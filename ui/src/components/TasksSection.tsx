@@ -8,7 +8,7 @@ import { useSlow } from "../hooks/useSlow";
 import { formatDueDate, formatFullDateTime, formatOverdue } from "../lib/dates";
 import { orderTasks } from "../lib/ordering";
 import { checkTaskValues, defaultDue, dueParts, toDueDate, type DueParts, type TaskErrors, type TaskValues } from "../lib/taskForm";
-import { Spinner } from "./common";
+import { Spinner, WaitingBadge } from "./common";
 import { InlineForm, InputField, SubmitButton, TextAreaField } from "./forms";
 import { CheckCircleIcon, CircleIcon, ClockIcon, PencilIcon, TrashIcon } from "./icons";
 import { ItemsSection, type ItemControls } from "./ItemsSection";
@@ -170,8 +170,9 @@ function TaskItem({ task, now, access, pending, checking, onToggle, onEdit, onDe
       <div className="item-main">
         <p className="task-title">{name}</p>
         {task.body?.trim() ? <p className="item-body preserve-lines">{task.body.trim()}</p> : null}
-        {due !== null || overdue || slow ? (
+        {due !== null || overdue || slow || task.pending ? (
           <p className="item-meta">
+            {task.pending ? <WaitingBadge /> : null}
             {due !== null || overdue ? <ClockIcon size={13} /> : null}
             {showDue ? (
               <time dateTime={task.dueDate ?? undefined} title={formatFullDateTime(task.dueDate) ?? undefined}>

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { describeError } from "../lib/errors";
 import { avatarTone, initials, visibleTags } from "../lib/format";
-import { AlertIcon } from "./icons";
+import { AlertIcon, ClockIcon } from "./icons";
 
 export function Spinner({ size = 16, label }: { size?: number; label?: string }) {
   return (
@@ -106,5 +106,17 @@ export function TagList({ tags, max }: { tags: readonly string[]; max?: number }
         </li>
       ) : null}
     </ul>
+  );
+}
+
+export const WAITING_TOOLTIP = "Made while GoHighLevel couldn’t be reached: it is sent as soon as it can be.";
+
+/** Marks a record made offline that GoHighLevel doesn’t have yet (text, not only colour). */
+export function WaitingBadge() {
+  return (
+    <span className="badge badge-waiting" data-testid="waiting-badge" title={WAITING_TOOLTIP}>
+      <ClockIcon size={12} />
+      Waiting to send
+    </span>
   );
 }

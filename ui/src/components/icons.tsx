@@ -154,3 +154,35 @@ export const CheckIcon = (p: IconProps) => (
     <path d="m5 12.5 4.5 4.5L19 7.5" />
   </Svg>
 );
+export const RefreshIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M20 11a8 8 0 0 0-14.5-4.5L4 8" />
+    <path d="M4 3v5h5" />
+    <path d="M4 13a8 8 0 0 0 14.5 4.5L20 16" />
+    <path d="M20 21v-5h-5" />
+  </Svg>
+);
+export const CloudOffIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 3l18 18" />
+    <path d="M8.5 8.6A5 5 0 0 0 7 18h10.5" />
+    <path d="M20.4 16.3A4 4 0 0 0 17 10h-.7A6 6 0 0 0 10.6 6" />
+  </Svg>
+);
+export const OutboxIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 13h4l2 3h4l2-3h4" />
+    <path d="M4 13v6h16v-6l-3-8H7z" />
+    <path d="M12 3v7M9 6l3-3 3 3" />
+  </Svg>
+);
+export const PauseIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M9 5v14M15 5v14" />
+  </Svg>
+);
+export const PlayIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M7 4l13 8-13 8z" />
+  </Svg>
+);

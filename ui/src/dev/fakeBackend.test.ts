@@ -1,6 +1,6 @@
 // The dev fake backend emulates the session commands the way the Rust side answers them.
 import { describe, expect, it, vi } from "vitest";
-import type { Note, SessionInfo, Task } from "../bindings";
+import type { CacheStatus, ContactDetail, ContactPage, Note, OutboxItem, SessionInfo, Task } from "../bindings";
 
 async function freshFake(search: string) {
   vi.resetModules();
@@ -100,5 +100,90 @@ describe("fake backend single items", () => {
     expect(await fakeInvoke<Note>("get_note", { contactId, noteId: note.id })).toEqual(note);
     await fakeInvoke("delete_note", { contactId, noteId: note.id });
     await expect(fakeInvoke("get_note", { contactId, noteId: note.id })).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("fake backend cache and outbox", () => {
+  function watcher() {
+    const seen: CacheStatus[] = [];
+    return { seen, channel: { onmessage: (status: CacheStatus) => seen.push(status) }, last: () => seen.at(-1)! };
+  }
+
+  it("queues edits made offline, marks new records pending, and sends them once back online", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const { fakeInvoke, devControls } = await freshFake("?latency=0&offline");
+      const watch = watcher();
+      const first = await fakeInvoke<CacheStatus>("watch_cache", { onStatus: watch.channel });
+      expect(first.online).toBe(false);
+      const contactId = (await fakeInvoke<ContactPage>("list_contacts", { query: "", cursor: null, limit: 1 })).contacts[0]!.id;
+      expect(await fakeInvoke<boolean>("refresh_contact", { contactId })).toBe(false);
+
+      const note = await fakeInvoke<Note>("create_note", { contactId, form: { title: null, body: "Offline note", pinned: false, color: null } });
+      expect(note.pending).toBe(true);
+      expect(watch.last().outbox).toEqual({ waiting: 1, conflicts: 0, rejected: 0 });
+      const items = await fakeInvoke<OutboxItem[]>("outbox_items");
+      expect(items).toMatchObject([{ description: "Add a note", contactId, state: "waiting" }]);
+
+      devControls.setOnline(true);
+      expect(watch.last()).toMatchObject({ online: true, activity: "sending" });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(watch.last()).toMatchObject({ activity: "idle", outbox: { waiting: 0, conflicts: 0, rejected: 0 } });
+      const notes = await fakeInvoke<Note[]>("list_contact_notes", { contactId });
+      expect(notes.find((n) => n.id === note.id)?.pending).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("downloads the first time, lists what arrived so far, and pauses and resumes", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const { fakeInvoke } = await freshFake("?latency=0&download");
+      const watch = watcher();
+      const first = await fakeInvoke<CacheStatus>("watch_cache", { onStatus: watch.channel });
+      expect(first).toMatchObject({ activity: "downloading", downloadComplete: false, cachedContacts: 0 });
+      vi.advanceTimersByTime(2000);
+      expect(watch.last().progress).toMatchObject({ done: 500, total: 5000 });
+      expect((await fakeInvoke<ContactPage>("list_contacts", { query: "", cursor: null, limit: 10 })).total).toBe(500);
+
+      await fakeInvoke("pause_download");
+      expect(watch.last()).toMatchObject({ activity: "idle", downloadPaused: true, cachedContacts: 500 });
+      vi.advanceTimersByTime(5000);
+      expect(watch.last().cachedContacts).toBe(500);
+
+      await fakeInvoke("resume_download");
+      vi.advanceTimersByTime(60_000);
+      expect(watch.seen.some((s) => s.progress?.waitingForRateLimit)).toBe(true);
+      expect(watch.last()).toMatchObject({ activity: "idle", downloadComplete: true, cachedContacts: 5000 });
+      expect(watch.last().lastRefreshedAt).not.toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("resolves a conflict with the chosen values, retries and discards", async () => {
+    const { fakeInvoke } = await freshFake("?latency=0&outbox=demo");
+    const watch = watcher();
+    const first = await fakeInvoke<CacheStatus>("watch_cache", { onStatus: watch.channel });
+    expect(first.outbox).toEqual({ waiting: 1, conflicts: 1, rejected: 1 });
+    const [conflict, rejected, failed] = await fakeInvoke<OutboxItem[]>("outbox_items");
+    expect(conflict).toMatchObject({ state: "conflict", conflicts: [{ field: "phone" }, { field: "companyName" }] });
+    expect(failed?.state).toBe("failed");
+
+    await fakeInvoke("resolve_outbox_conflict", {
+      id: conflict!.id,
+      choices: [
+        { field: "phone", keep: "mine" },
+        { field: "companyName", keep: "theirs" },
+      ],
+    });
+    const contact = await fakeInvoke<ContactDetail>("get_contact", { contactId: conflict!.contactId });
+    expect(contact.phone).toBe(conflict!.conflicts[0]!.mine);
+    expect(contact.companyName).toBe(conflict!.conflicts[1]!.theirs);
+
+    await fakeInvoke("discard_outbox_item", { id: rejected!.id });
+    expect(watch.last().outbox).toEqual({ waiting: 1, conflicts: 0, rejected: 0 });
+    await expect(fakeInvoke("retry_outbox_item", { id: rejected!.id })).rejects.toMatchObject({ code: "not_found" });
   });
 });

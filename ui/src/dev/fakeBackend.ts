@@ -28,11 +28,25 @@
 //   ?managed             the OAuth settings come from a file (read-only)
 //   A Private Integration Token "bad" is refused; any other is accepted.
 //
+// Local cache and outbox (see "Cache" below):
+//   ?download            the first location starts with an empty cache and downloads it
+//                        (about 20 s for 5,000 contacts, with rate-limit waits; Pause works)
+//   ?offline             start offline: reads come from the cache, edits go to the outbox
+//   ?outbox=demo         start with a conflict, a refused edit and an edit waiting to send
+//   ?notice              the cache reports a notice (a damaged file set aside)
+//   In the browser console: switchboardDev.setOnline(false|true) goes offline or back
+//   online (the outbox is then sent), switchboardDev.conflict() queues a conflict.
+//
 // Changes (create/edit/delete contacts, tasks, notes, tags) are kept in memory until the
 // page reloads, and are checked roughly the way the Rust side checks them.
 import type {
   AppError,
   Appointment,
+  CacheActivity,
+  CacheProgress,
+  CacheStatus,
+  ConflictChoice,
+  OutboxItem,
   ContactDetail,
   ContactForm,
   ContactPage,
@@ -126,6 +140,7 @@ function buildContacts(seed: number, count: number): FakeContact[] {
       companyName,
       tags,
       dateUpdated,
+      pending: false,
     });
   }
   contacts.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id));
@@ -397,8 +412,8 @@ function sortContacts(): void {
 }
 
 function summaryOfDetail(detail: ContactDetail, index: number): FakeContact {
-  const { id, displayName, firstName, lastName, email, phone, companyName, tags, dateUpdated } = detail;
-  return { index, id, displayName, firstName, lastName, email, phone, companyName, tags, dateUpdated };
+  const { id, displayName, firstName, lastName, email, phone, companyName, tags, dateUpdated, pending } = detail;
+  return { index, id, displayName, firstName, lastName, email, phone, companyName, tags, dateUpdated, pending };
 }
 
 function createContact(form: ContactForm): ContactDetail {
@@ -430,6 +445,7 @@ function createContact(form: ContactForm): ContactDetail {
     dnd: false,
     businessId: businessIdOf(clean(form.companyName)),
     customFields: [],
+    pending: false,
   };
   created.add(id);
   details.set(id, detail);
@@ -572,7 +588,8 @@ function matches(contact: FakeContact, q: string): boolean {
 
 function findContacts(query: string): FakeContact[] {
   const q = query.trim();
-  return q === "" ? allContacts() : allContacts().filter((c) => matches(c, q));
+  const cached = cachedContacts();
+  return q === "" ? cached : cached.filter((c) => matches(c, q));
 }
 
 function pageOf(found: FakeContact[], offset: number, limit: number, nextCursor: (last: FakeContact) => string): ContactPage {
@@ -712,6 +729,7 @@ function generatedTasks(id: string): Task[] {
         dueDate: plan.days === null ? null : iso(at(plan.days, plan.hour, pick(random, [0, 15, 30]))),
         completed: plan.done,
         assignedTo: null,
+        pending: false,
       };
     });
 }
@@ -744,6 +762,7 @@ function generatedNotes(id: string): Note[] {
     dateAdded: iso(NOW - (i === 0 ? 2 * HOUR + 5 * 60_000 : Math.floor(random() * 300 * DAY))),
     pinned: i === 1 || random() < 0.1,
     color: pick(random, [null, null, "#f59e0b", "#3b82f6", "#10b981"]),
+    pending: false,
   }));
 }
 
@@ -847,8 +866,27 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
         return [...knownTagSet].sort();
       case "list_business_contacts":
         return businessContacts(String(args.businessId ?? ""));
+      case "watch_cache":
+        return watchCache(args.onStatus as StatusChannel);
+      case "refresh_cache":
+        return refreshCache();
+      case "pause_download":
+        return pauseDownload();
+      case "resume_download":
+        return resumeDownload();
+      case "refresh_contact":
+        findContact(contactId);
+        return cache().online;
+      case "outbox_items":
+        return outboxItems();
+      case "resolve_outbox_conflict":
+        return resolveConflict(Number(args.id), args.choices as ConflictChoice[]);
+      case "retry_outbox_item":
+        return retryItem(Number(args.id));
+      case "discard_outbox_item":
+        return discardItem(Number(args.id));
       default:
-        return write();
+        return WRITES.has(command) && !cache().online ? writeOffline(command, args, write) : write();
     }
   };
   const write = (): unknown => {
@@ -877,7 +915,7 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
         const form = args.form as TaskForm;
         checkTaskForm(form);
         listTasks(contactId);
-        const task: Task = { id: newId("task-"), title: form.title.trim(), body: form.body?.trim() || null, dueDate: new Date(form.dueDate).toISOString(), completed: form.completed, assignedTo: null };
+        const task: Task = { id: newId("task-"), title: form.title.trim(), body: form.body?.trim() || null, dueDate: new Date(form.dueDate).toISOString(), completed: form.completed, assignedTo: null, pending: false };
         taskStore.get(contactId)!.push(task);
         return { ...task };
       }
@@ -904,7 +942,7 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
         const form = args.form as NoteForm;
         checkNoteForm(form);
         listNotes(contactId);
-        const note: Note = { id: newId("note-"), title: form.title?.trim() || null, body: form.body, dateAdded: new Date().toISOString(), pinned: form.pinned, color: form.color };
+        const note: Note = { id: newId("note-"), title: form.title?.trim() || null, body: form.body, dateAdded: new Date().toISOString(), pinned: form.pinned, color: form.color, pending: false };
         noteStore.get(contactId)!.push(note);
         return { ...note };
       }
@@ -939,4 +977,438 @@ export function resolveSelection(select: string): string | null {
     return rich?.id ?? null;
   }
   return select;
+}
+
+// ---------- Cache ----------
+// The Rust side answers reads from a local cache that a background task keeps up to date,
+// and queues edits made offline in an outbox. This plays the same story in memory.
+
+type StatusChannel = { onmessage: (status: CacheStatus) => void };
+
+/** An outbox entry, with what undoes its local record when discarded. */
+type FakeOutboxItem = OutboxItem & { undo: (() => void) | null; apply: (choices: ConflictChoice[]) => void };
+
+type FakeCache = {
+  locationId: string;
+  online: boolean;
+  activity: CacheActivity;
+  progress: CacheProgress | null;
+  /** Contacts downloaded so far (by build order) while the first download runs. */
+  downloaded: number;
+  downloadComplete: boolean;
+  downloadPaused: boolean;
+  lastRefreshedAt: string | null;
+  notice: string | null;
+  lastError: string | null;
+  generation: number;
+  outbox: FakeOutboxItem[];
+  watchers: Set<StatusChannel>;
+  ticker: ReturnType<typeof setInterval> | null;
+  ticks: number;
+};
+
+/** Contacts per download step, and the step's length. */
+const DOWNLOAD_STEP = 125;
+const DOWNLOAD_TICK_MS = 500;
+const REFRESH_MS = 1200;
+const REPLAY_MS = 900;
+
+const caches = new Map<string, FakeCache>();
+let outboxCounter = 0;
+
+function cacheOf(locationId: string): FakeCache {
+  let c = caches.get(locationId);
+  if (c === undefined) {
+    const downloading = params.has("download") && locationId === LOCATIONS[0]!.id;
+    c = {
+      locationId,
+      online: !params.has("offline"),
+      activity: "idle",
+      progress: null,
+      downloaded: 0,
+      downloadComplete: !downloading,
+      downloadPaused: false,
+      lastRefreshedAt: downloading ? null : iso(NOW - 4 * 60_000),
+      notice: params.has("notice")
+        ? "The saved contacts could not be read, so the file was set aside and they are being downloaded again."
+        : null,
+      lastError: null,
+      generation: 1,
+      outbox: [],
+      watchers: new Set(),
+      ticker: null,
+      ticks: 0,
+    };
+    caches.set(locationId, c);
+    if (params.get("outbox") === "demo" && locationId === LOCATIONS[0]!.id) seedOutbox(c);
+  }
+  return c;
+}
+
+function cache(): FakeCache {
+  return cacheOf(activeId ?? LOCATIONS[0]!.id);
+}
+
+/** What list and search see: every contact once downloaded, else those downloaded so far. */
+function cachedContacts(): FakeContact[] {
+  const c = cache();
+  if (c.downloadComplete) return allContacts();
+  return allContacts().filter((contact) => contact.index < c.downloaded || contact.pending || created.has(contact.id));
+}
+
+function statusOf(c: FakeCache): CacheStatus {
+  const total = contactsByLocation.get(c.locationId)?.length ?? 0;
+  const count = (state: OutboxItem["state"]) => c.outbox.filter((item) => item.state === state).length;
+  return {
+    locationId: c.locationId,
+    cachedContacts: c.downloadComplete ? total : Math.min(c.downloaded, total),
+    online: c.online,
+    activity: c.activity,
+    progress: c.progress === null ? null : { ...c.progress },
+    downloadComplete: c.downloadComplete,
+    downloadPaused: c.downloadPaused,
+    lastRefreshedAt: c.lastRefreshedAt,
+    outbox: { waiting: count("waiting") + count("failed"), conflicts: count("conflict"), rejected: count("rejected") },
+    notice: c.notice,
+    lastError: c.lastError,
+    generation: c.generation,
+  };
+}
+
+function emit(c: FakeCache, { changed = false } = {}): void {
+  if (changed) c.generation += 1;
+  const status = statusOf(c);
+  c.watchers.forEach((watcher) => watcher.onmessage(status));
+}
+
+function watchCache(channel: StatusChannel): CacheStatus {
+  const c = cache();
+  // A watch follows its location: the others' channels stop receiving.
+  caches.forEach((other) => {
+    if (other !== c) other.watchers.clear();
+  });
+  c.watchers.add(channel);
+  allContacts();
+  if (!c.downloadComplete && !c.downloadPaused && c.online) startDownload(c);
+  return statusOf(c);
+}
+
+function startDownload(c: FakeCache): void {
+  if (c.ticker !== null) return;
+  c.activity = "downloading";
+  c.ticker = setInterval(() => downloadStep(c), DOWNLOAD_TICK_MS);
+  emit(c);
+}
+
+function stopDownload(c: FakeCache): void {
+  if (c.ticker !== null) clearInterval(c.ticker);
+  c.ticker = null;
+  c.activity = "idle";
+  c.progress = null;
+}
+
+function downloadStep(c: FakeCache): void {
+  const total = contactsByLocation.get(c.locationId)?.length ?? 0;
+  c.ticks += 1;
+  if (!c.online) {
+    stopDownload(c);
+    emit(c);
+    return;
+  }
+  // Every so often GoHighLevel's rate limit holds the next page back for a while.
+  const waiting = c.ticks % 12 >= 10;
+  if (!waiting) c.downloaded = Math.min(total, c.downloaded + DOWNLOAD_STEP);
+  const perSecond = (DOWNLOAD_STEP * 1000) / DOWNLOAD_TICK_MS;
+  c.progress = {
+    done: c.downloaded,
+    total,
+    waitingForRateLimit: waiting,
+    etaSeconds: c.ticks < 3 ? null : Math.ceil((total - c.downloaded) / perSecond),
+  };
+  if (c.downloaded >= total) {
+    stopDownload(c);
+    c.downloadComplete = true;
+    c.lastRefreshedAt = new Date().toISOString();
+  }
+  emit(c, { changed: !waiting });
+}
+
+function pauseDownload(): null {
+  const c = cache();
+  if (c.downloadComplete) return null;
+  stopDownload(c);
+  c.downloadPaused = true;
+  emit(c);
+  return null;
+}
+
+function resumeDownload(): null {
+  const c = cache();
+  c.downloadPaused = false;
+  if (!c.downloadComplete && c.online) startDownload(c);
+  else emit(c);
+  return null;
+}
+
+function refreshCache(): null {
+  const c = cache();
+  // Offline, a refresh is a check whether GoHighLevel is back: here it is not.
+  if (!c.online || c.activity !== "idle") return null;
+  if (!c.downloadComplete) {
+    if (!c.downloadPaused) startDownload(c);
+    return null;
+  }
+  c.activity = "refreshing";
+  c.progress = { done: 0, total: 0, waitingForRateLimit: false, etaSeconds: null };
+  emit(c);
+  setTimeout(() => {
+    if (c.activity !== "refreshing") return;
+    c.activity = "idle";
+    c.progress = null;
+    c.lastRefreshedAt = new Date().toISOString();
+    c.lastError = null;
+    emit(c, { changed: true });
+  }, REFRESH_MS);
+  return null;
+}
+
+function setOnline(online: boolean): void {
+  const c = cache();
+  if (c.online === online) return;
+  c.online = online;
+  emit(c);
+  if (online) {
+    replaySoon(c);
+    if (!c.downloadComplete && !c.downloadPaused) startDownload(c);
+  }
+}
+
+/** Sends what waits in the outbox, in order, a moment later (as the background task would). */
+function replaySoon(c: FakeCache): void {
+  if (!c.outbox.some((item) => item.state === "waiting" || item.state === "failed")) return;
+  c.activity = "sending";
+  emit(c);
+  setTimeout(() => {
+    if (c.activity === "sending") c.activity = "idle";
+    if (!c.online) {
+      emit(c);
+      return;
+    }
+    const sent = c.outbox.filter((item) => item.state === "waiting" || item.state === "failed");
+    sent.forEach((item) => item.apply([]));
+    c.outbox = c.outbox.filter((item) => !sent.includes(item));
+    emit(c, { changed: true });
+  }, REPLAY_MS);
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  create_contact: "Add a contact",
+  upsert_contact: "Add or update a contact",
+  update_contact: "Edit the contact",
+  delete_contact: "Delete the contact",
+  create_task: "Add a task",
+  update_task: "Edit a task",
+  set_task_completed: "Mark a task done or open",
+  delete_task: "Delete a task",
+  create_note: "Add a note",
+  update_note: "Edit a note",
+  delete_note: "Delete a note",
+  add_tags: "Add tags",
+  remove_tags: "Remove tags",
+};
+
+function queue(c: FakeCache, item: Omit<FakeOutboxItem, "id" | "createdAt">): void {
+  outboxCounter += 1;
+  c.outbox.push({ ...item, id: outboxCounter, createdAt: new Date().toISOString() });
+  emit(c, { changed: true });
+}
+
+function contactNameOf(contactId: string | null): string | null {
+  if (contactId === null) return null;
+  return allContacts().find((c) => c.id === contactId)?.displayName ?? null;
+}
+
+/**
+ * Offline: the edit is made here at once (what the cache shows) and queued; a new record
+ * gets a local id and is marked pending until it is sent.
+ */
+function writeOffline(command: string, args: Record<string, unknown>, write: () => unknown): unknown {
+  const c = cache();
+  const result = write();
+  const contactId = (args.contactId as string | undefined) ?? null;
+  let undo: (() => void) | null = null;
+  let recordContactId = contactId;
+  let answer = result;
+  const markSent: Array<() => void> = [];
+  if (command === "create_task" || command === "create_note") {
+    const store = command === "create_task" ? taskStore : noteStore;
+    const record = result as Task | Note;
+    const list: Array<Task | Note> = store.get(contactId!) ?? [];
+    const local = list.find((item) => item.id === record.id)!;
+    local.pending = true;
+    answer = { ...local };
+    undo = () => {
+      const at = list.indexOf(local);
+      if (at >= 0) list.splice(at, 1);
+    };
+    markSent.push(() => {
+      local.pending = false;
+    });
+  } else if (command === "create_contact") {
+    const detail = result as ContactDetail;
+    recordContactId = detail.id;
+    const stored = { ...details.get(detail.id)!, pending: true };
+    details.set(detail.id, stored);
+    const summary = allContacts().find((s) => s.id === detail.id)!;
+    summary.pending = true;
+    answer = stored;
+    undo = () => deleteContact(detail.id);
+    markSent.push(() => {
+      summary.pending = false;
+      const now = details.get(detail.id);
+      if (now) details.set(detail.id, { ...now, pending: false });
+    });
+  }
+  queue(c, {
+    description: DESCRIPTIONS[command] ?? command,
+    contactId: recordContactId,
+    contactName: contactNameOf(recordContactId),
+    state: "waiting",
+    message: null,
+    conflicts: [],
+    undo,
+    apply: () => markSent.forEach((mark) => mark()),
+  });
+  return answer;
+}
+
+/** A conflict on the contact shown first: its phone and company changed in GoHighLevel too. */
+function queueConflict(c: FakeCache): void {
+  const contact = allContacts()[0];
+  if (contact === undefined) return;
+  const mine = { phone: "+13035550199", companyName: "Aspen Grove HOA" };
+  queue(c, {
+    description: "Edit the contact",
+    contactId: contact.id,
+    contactName: contact.displayName,
+    state: "conflict",
+    message: "Someone changed this contact in GoHighLevel after this edit was made.",
+    conflicts: [
+      { field: "phone", label: "Phone", mine: mine.phone, theirs: contact.phone },
+      { field: "companyName", label: "Company", mine: mine.companyName, theirs: contact.companyName },
+    ],
+    undo: null,
+    apply: (choices) => {
+      const form: Partial<ContactForm> = {};
+      choices.forEach((choice) => {
+        if (choice.keep === "mine" && (choice.field === "phone" || choice.field === "companyName")) form[choice.field] = mine[choice.field];
+      });
+      if (Object.keys(form).length > 0) updateContact(contact.id, { ...EMPTY_FORM, ...form });
+    },
+  });
+}
+
+const EMPTY_FORM: ContactForm = {
+  firstName: null,
+  lastName: null,
+  email: null,
+  phone: null,
+  companyName: null,
+  address1: null,
+  city: null,
+  state: null,
+  postalCode: null,
+  country: null,
+  website: null,
+  source: null,
+};
+
+function seedOutbox(c: FakeCache): void {
+  const contacts = allContacts();
+  queueConflict(c);
+  const second = contacts[1];
+  if (second !== undefined) {
+    queue(c, {
+      description: "Add a task",
+      contactId: second.id,
+      contactName: second.displayName,
+      state: "rejected",
+      message: "GoHighLevel rejected the request: dueDate: must be a date and time with a zone",
+      conflicts: [],
+      undo: null,
+      apply: () => undefined,
+    });
+  }
+  const third = contacts[2];
+  if (third !== undefined) {
+    queue(c, {
+      description: "Add a note",
+      contactId: third.id,
+      contactName: third.displayName,
+      state: c.online ? "failed" : "waiting",
+      message: c.online ? "Could not reach GoHighLevel: connection reset" : null,
+      conflicts: [],
+      undo: null,
+      apply: () => undefined,
+    });
+  }
+  c.generation = 1;
+}
+
+function outboxItems(): OutboxItem[] {
+  return cache().outbox.map(({ undo: _undo, apply: _apply, ...item }) => ({ ...item, conflicts: item.conflicts.map((f) => ({ ...f })) }));
+}
+
+function outboxItem(c: FakeCache, id: number): FakeOutboxItem {
+  const item = c.outbox.find((entry) => entry.id === id);
+  if (item === undefined) throw { code: "not_found", message: "That edit is no longer waiting.", details: { id } } satisfies AppError;
+  return item;
+}
+
+function resolveConflict(id: number, choices: ConflictChoice[]): null {
+  const c = cache();
+  const item = outboxItem(c, id);
+  if (item.state !== "conflict") throw { code: "validation", message: "That edit is not in conflict.", details: { id } } satisfies AppError;
+  if (!c.online) {
+    // Settled now, sent when GoHighLevel is back.
+    item.state = "waiting";
+    item.conflicts = [];
+    const apply = item.apply;
+    item.apply = () => apply(choices);
+    emit(c, { changed: true });
+    return null;
+  }
+  item.apply(choices);
+  c.outbox = c.outbox.filter((entry) => entry !== item);
+  emit(c, { changed: true });
+  return null;
+}
+
+function retryItem(id: number): null {
+  const c = cache();
+  const item = outboxItem(c, id);
+  item.state = "waiting";
+  item.message = null;
+  emit(c);
+  if (c.online) replaySoon(c);
+  return null;
+}
+
+function discardItem(id: number): null {
+  const c = cache();
+  const item = outboxItem(c, id);
+  item.undo?.();
+  c.outbox = c.outbox.filter((entry) => entry !== item);
+  emit(c, { changed: true });
+  return null;
+}
+
+/** Console helpers for trying the offline story by hand (dev only). */
+export const devControls = {
+  setOnline,
+  conflict: () => queueConflict(cache()),
+};
+
+if (typeof window !== "undefined") {
+  (window as unknown as { switchboardDev?: typeof devControls }).switchboardDev = devControls;
 }

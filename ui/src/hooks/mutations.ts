@@ -61,6 +61,7 @@ export function summaryOf(detail: ContactDetail): ContactSummary {
     companyName: detail.companyName,
     tags: detail.tags,
     dateUpdated: detail.dateUpdated,
+    pending: detail.pending,
   };
 }
 
@@ -96,7 +97,7 @@ function dropContact(client: QueryClient, id: string) {
       ...data,
       pages: data.pages.map((page) => ({
         ...page,
-        total: Math.max(0, page.total - 1),
+        total: page.total === null ? null : Math.max(0, page.total - 1),
         contacts: page.contacts.filter((c) => c.id !== id),
       })),
     };
@@ -307,6 +308,7 @@ export function useSaveTask(contactId: string) {
       dueDate: form.dueDate,
       completed: form.completed,
       assignedTo: previous?.assignedTo ?? null,
+      pending: previous?.pending ?? false,
     }),
     action: ({ isNew, form }) => `${isNew ? "add" : "save"} the task ${quoted(form.title, "the task")}`,
   });
@@ -339,6 +341,7 @@ export function useSaveNote(contactId: string) {
       pinned: form.pinned,
       color: form.color,
       dateAdded: previous?.dateAdded ?? new Date().toISOString(),
+      pending: previous?.pending ?? false,
     }),
     action: ({ what, isNew }) =>
       what === "pin" ? "pin the note" : what === "unpin" ? "unpin the note" : isNew ? "add the note" : "save the note",

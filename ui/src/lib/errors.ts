@@ -34,10 +34,18 @@ export function describeError(error: unknown, what: string): ErrorDescription {
       return { title: `Couldn’t load ${what}`, message: REAUTH_MESSAGE };
     case "not_signed_in":
       return { title: `Couldn’t load ${what}`, message: "No location is signed in. Sign in to continue." };
+    case "offline":
+      return { title: `Couldn’t load ${what}`, message: OFFLINE_READ_MESSAGE };
+    case "cache_unavailable":
+      return { title: `Couldn’t load ${what}`, message: message || CACHE_UNAVAILABLE_MESSAGE };
     default:
       return { title: `Couldn’t load ${what}`, message: message || "Something went wrong." };
   }
 }
+
+const OFFLINE_READ_MESSAGE =
+  "GoHighLevel can’t be reached and this isn’t saved on this computer yet. It will load once the connection is back.";
+const CACHE_UNAVAILABLE_MESSAGE = "The contacts saved on this computer can’t be read right now. Try again in a moment.";
 
 export const REAUTH_MESSAGE = "The sign-in to this location has expired. Reconnect to continue.";
 export const READ_ONLY_MESSAGE = "Your GoHighLevel access is read-only (contacts.write scope missing)";
@@ -76,6 +84,10 @@ export function describeWriteError(error: unknown, action: string): ErrorDescrip
       };
     case "reauth_required":
       return { title, message: REAUTH_MESSAGE };
+    case "offline":
+      return { title, message: message || "GoHighLevel can’t be reached and this change can’t wait for it. Try again once the connection is back." };
+    case "cache_unavailable":
+      return { title, message: message || CACHE_UNAVAILABLE_MESSAGE };
     default:
       return { title, message: message || "Something went wrong." };
   }

@@ -76,9 +76,16 @@ export function visibleTags(tags: readonly string[], max = 3): { shown: string[]
   return { shown: tags.slice(0, max), more: Math.max(0, tags.length - max) };
 }
 
-/** The count line above the contact list. */
-export function formatContactCount(total: number, query: string): string {
+/**
+ * The count line above the contact list. `total` is null when a search has more matches
+ * than the `loaded` rows ("100+ matches").
+ */
+export function formatContactCount(total: number | null, query: string, loaded = 0): string {
   const q = query.trim();
+  if (total === null) {
+    const atLeast = `${formatNumber(loaded)}+`;
+    return q === "" ? `${atLeast} contacts` : `${atLeast} matches for “${q}”`;
+  }
   if (q === "") {
     if (total === 0) return "No contacts yet";
     return `${formatNumber(total)} ${total === 1 ? "contact" : "contacts"}`;

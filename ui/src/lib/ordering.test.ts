@@ -9,6 +9,7 @@ const task = (id: string, dueDate: string | null, completed = false, title = id)
   dueDate,
   completed,
   assignedTo: null,
+  pending: false,
 });
 
 const note = (id: string, dateAdded: string | null, pinned = false): Note => ({
@@ -18,6 +19,7 @@ const note = (id: string, dateAdded: string | null, pinned = false): Note => ({
   dateAdded,
   pinned,
   color: null,
+  pending: false,
 });
 
 const appt = (id: string, startTime: string | null, endTime: string | null = null): Appointment => ({

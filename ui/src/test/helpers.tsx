@@ -58,7 +58,7 @@ export const SIGNED_IN: SessionInfo = sessionOf([account()]);
 /** A contact as the list shows it: `name` split into first and last, the rest empty. */
 export function contactSummary(id: string, name: string, overrides: Partial<ContactSummary> = {}): ContactSummary {
   const [firstName = null, lastName = null] = name.split(" ");
-  return { id, displayName: name, firstName, lastName, email: null, phone: null, companyName: null, tags: [], dateUpdated: null, ...overrides };
+  return { id, displayName: name, firstName, lastName, email: null, phone: null, companyName: null, tags: [], dateUpdated: null, pending: false, ...overrides };
 }
 
 /** The contact's detail, with nothing more than its summary filled in. */
