@@ -36,6 +36,7 @@ mod related;
 mod replay;
 mod schema;
 mod search;
+mod sync_state;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -58,6 +59,9 @@ pub use pull_state::PullState;
 pub use related::Cached;
 pub use replay::{replay_outbox, replay_outbox_observed, ReplayStep, ReplaySummary};
 pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
+pub use sync_state::{
+    NewSyncLogEntry, SyncDirection, SyncLink, SyncLogEntry, SyncRun, SyncStepRecord,
+};
 
 /// The cache of one location. `Send + Sync`: share it behind an `Arc`.
 pub struct Store {

@@ -176,6 +176,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox_v2 RENAME TO outbox;
     CREATE INDEX outbox_by_contact ON outbox (contact_id);
     "#,
+    // 3: sync links, sync log, apply progress, learnt custom field ids.
+    crate::sync_state::MIGRATION,
 ];
 
 /// The schema version this build writes.

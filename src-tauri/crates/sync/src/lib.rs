@@ -3,10 +3,12 @@
 //! both APIs ([`Mapping`]), the field-level three-way merge ([`plan`]), the
 //! checks before sending ([`validate`]) and the apply steps ([`steps`]).
 //!
-//! No I/O, no async: the caller reads both sides, builds the records with the
-//! mapping, plans, shows the plan, then executes the steps.
+//! Those modules do no I/O. The [`SyncEngine`] does the rest against the
+//! services: matching, reading both sides, preview, and the step-by-step
+//! apply recorded in the store.
 
 mod apply;
+mod engine;
 mod error;
 mod mapping;
 mod model;
@@ -15,6 +17,10 @@ mod plan;
 mod validate;
 
 pub use apply::{steps, Action, Apply, Step, StepId};
+pub use engine::{
+    ApplyEvent, ApplyOutcome, Candidate, FollowUpTask, MatchChoice, MatchedBy, Matching,
+    PlannedTask, Preview, SideView, SyncEngine, SyncSettings, SyncTarget,
+};
 pub use error::Error;
 pub use mapping::{
     AddressChoice, GhlContact, GhlWrite, HcpAddress, HcpCustomer, HcpWrite, Mapping,
