@@ -27,8 +27,8 @@ mod store;
 mod token;
 
 pub use accounts::{
-    store_client_secret, Account, Accounts, AuthMethod, LoadedAppSettings, OAuthAppSettings,
-    SettingsSource,
+    store_client_secret, write_atomic, Account, Accounts, AuthMethod, LoadedAppSettings,
+    OAuthAppSettings, SettingsSource,
 };
 pub use app::{OAuthApp, DEFAULT_TOKEN_URL, STANDARD_AUTHORIZE_URL, WHITE_LABEL_AUTHORIZE_URL};
 pub use browser::open_in_browser;

@@ -1,6 +1,8 @@
 //! The command tree, as clap parses it.
 
-use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use ghl::AccessToken;
 use url::Url;
 
@@ -12,6 +14,8 @@ Authentication:
   is never printed). Without it, the sign-in the Switchboard app saved for
   --location in the OS keyring is used; an expired OAuth token is refreshed
   with the app's OAuth settings and the new pair saved back.
+  `sync` also needs the Housecall Pro API key: SWITCHBOARD_HCP_KEY, else the
+  key entered in the app's Settings (OS keyring).
 
 Output:
   JSON on stdout, in the API's shapes: pretty-printed on a terminal, compact
@@ -22,8 +26,10 @@ Exit codes:
   1  any other failure (network, timeout, unexpected response, cancelled,
      or a create whose outcome is unknown)
   2  usage or validation error (bad flags, invalid email/phone/date, a
-     missing --location, a request GoHighLevel rejected as invalid)
-  3  authentication: no token, token rejected, or token lacking a permission
+     missing --location, a request GoHighLevel rejected as invalid, a sync
+     whose match is ambiguous without --match)
+  3  authentication: no token or HCP key, either rejected, or lacking a
+     permission
   4  not found
   5  rate limited
 
@@ -50,7 +56,7 @@ pub struct Cli {
     pub base_url: Url,
 
     /// Sub-account (location) id; needed by contacts list, business,
-    /// duplicate, create and upsert.
+    /// duplicate, create, upsert and sync.
     #[arg(
         long,
         global = true,
@@ -106,6 +112,15 @@ pub enum Command {
     /// Appointments of a contact.
     #[command(subcommand)]
     Appointments(AppointmentsCmd),
+    /// Sync one contact between Housecall Pro and GoHighLevel.
+    ///
+    /// Matches the other side (the stored link, else by email, then by
+    /// phone), prints the plan (field changes per side, conflicts, problems,
+    /// follow-up tasks) and, unless --dry-run, applies it and prints the
+    /// result: `{ "dryRun", "matching", "toGhl", "toHcp", "conflicts",
+    /// "problems", "followUpTasks", "willSend", "result" }`. Running it again
+    /// sends nothing new; an apply that stopped part-way resumes.
+    Sync(SyncArgs),
 }
 
 impl Command {
@@ -119,7 +134,7 @@ impl Command {
                     | ContactsCmd::Duplicate(_)
                     | ContactsCmd::Create(_)
                     | ContactsCmd::Upsert { .. }
-            )
+            ) | Command::Sync(_)
         )
     }
 }
@@ -453,4 +468,47 @@ pub enum AppointmentsCmd {
     ///
     /// Prints `{ "events": [...] }`.
     List { contact_id: String },
+}
+
+/// `sync`: what to sync and how.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["hcp", "ghl"])))]
+pub struct SyncArgs {
+    /// Sync this Housecall Pro customer.
+    #[arg(long, value_name = "CUSTOMER_ID")]
+    pub hcp: Option<String>,
+    /// Sync this GoHighLevel contact.
+    #[arg(long, value_name = "CONTACT_ID")]
+    pub ghl: Option<String>,
+    /// Print the plan only; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Settle every conflict with this side's value (without it a conflict
+    /// changes nothing and is reported).
+    #[arg(long, value_enum, value_name = "SIDE")]
+    pub prefer: Option<PreferSide>,
+    /// When several records match: the id of the one to sync with, or
+    /// `new` to create a record on the other side.
+    #[arg(long = "match", value_name = "ID|new")]
+    pub match_with: Option<String>,
+    /// Sync state database (links, sync log). Default: the app's cache of
+    /// --location (`<data dir>/locations/<location>/contacts.sqlite3`, data
+    /// dir `$SWITCHBOARD_HOME/data` or `~/.local/share/com.example.switchboard`).
+    #[arg(long, value_name = "PATH")]
+    pub cache: Option<PathBuf>,
+    /// Housecall Pro API root, or a local sandbox (`http://127.0.0.1:PORT`).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "SWITCHBOARD_HCP_BASE_URL",
+        default_value = hcp::DEFAULT_BASE_URL
+    )]
+    pub hcp_base_url: Url,
+}
+
+/// The side `sync --prefer` keeps in a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreferSide {
+    Hcp,
+    Ghl,
 }

@@ -29,6 +29,7 @@ pub(crate) async fn execute(client: &Client, command: Command) -> Result<Doc, Cl
         Command::Appointments(AppointmentsCmd::List { contact_id }) => {
             one("events", client.contact_appointments(&contact_id).await?)
         }
+        Command::Sync(args) => crate::sync_cmd::execute(client, args).await,
     }
 }
 
@@ -383,7 +384,7 @@ impl Doc {
     }
 }
 
-fn doc<T: Serialize + 'static>(value: T) -> Doc {
+pub(crate) fn doc<T: Serialize + 'static>(value: T) -> Doc {
     Doc(Box::new(move |pretty| {
         if pretty {
             serde_json::to_vec_pretty(&value)

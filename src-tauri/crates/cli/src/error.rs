@@ -18,6 +18,35 @@ pub enum CliError {
     /// From the `ghl` client; its `Display` never contains the token.
     #[error(transparent)]
     Api(#[from] Api),
+    /// `sync` found neither `SWITCHBOARD_HCP_KEY` nor a key saved by the
+    /// app; holds why the keyring could not be read, if it could not.
+    #[error(
+        "No Housecall Pro API key: set SWITCHBOARD_HCP_KEY or enter it in the app's Settings{}",
+        .0.as_ref().map(|e| format!(" (keyring: {e})")).unwrap_or_default()
+    )]
+    NoHcpKey(Option<String>),
+    /// Setting up the Housecall Pro client failed (e.g. an unusable base URL).
+    #[error("Housecall Pro: {0}")]
+    Hcp(#[from] hcp::Error),
+    /// The sync state database could not be opened.
+    #[error("the sync state database {path} could not be opened: {message}")]
+    Cache { path: String, message: String },
+    /// Several records of the other side match; nothing is guessed.
+    #[error(
+        "{} {} records match {} {}; choose one with --match <id> (or --match new to create one): {}",
+        .candidates.len(),
+        .candidates.first().map_or(sync::Side::Ghl, |c| c.side).name(),
+        .target.side().name(),
+        .target.id(),
+        crate::sync_cmd::describe_candidates(.candidates)
+    )]
+    AmbiguousMatch {
+        target: sync::SyncTarget,
+        candidates: Vec<sync::Candidate>,
+    },
+    /// From the sync engine; its messages never contain a key or token.
+    #[error("{}", sync_message(.0))]
+    Sync(#[from] sync::Error),
     /// The user answered no to a confirmation.
     #[error("{0}")]
     Cancelled(String),
@@ -31,8 +60,19 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
-            CliError::NoToken | CliError::Keyring(_) => 3,
-            CliError::Cancelled(_) | CliError::Io(_) => 1,
+            CliError::NoToken | CliError::Keyring(_) | CliError::NoHcpKey(_) => 3,
+            CliError::AmbiguousMatch { .. } => 2,
+            CliError::Cancelled(_) | CliError::Io(_) | CliError::Cache { .. } => 1,
+            CliError::Hcp(e) => remote_code(e.code()),
+            CliError::Sync(e) => match e {
+                sync::Error::Invalid(_)
+                | sync::Error::CannotCreate(_)
+                | sync::Error::NeedsMatchChoice { .. }
+                | sync::Error::BadMatchChoice(_) => 2,
+                sync::Error::NotFound { .. } | sync::Error::NoRecord => 4,
+                sync::Error::Remote { code, .. } => remote_code(code),
+                _ => 1,
+            },
             CliError::Api(e) => match e {
                 Api::Unauthorized { .. } | Api::Forbidden { .. } => 3,
                 Api::NotFound { .. } => 4,
@@ -54,6 +94,25 @@ impl CliError {
     /// A write to a closed pipe (`switchboard-cli … | head`): not worth an error.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, CliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The exit code of a `ghl`/`hcp` error code (the two share one vocabulary).
+fn remote_code(code: &str) -> u8 {
+    match code {
+        "unauthorized" | "forbidden" | "reauth_required" => 3,
+        "not_found" => 4,
+        "rate_limited" => 5,
+        "validation" | "internal" => 2,
+        _ => 1,
+    }
+}
+
+/// A sync error, with the service named when one failed.
+fn sync_message(e: &sync::Error) -> String {
+    match e {
+        sync::Error::Remote { side, message, .. } => format!("{}: {message}", side.name()),
+        other => other.to_string(),
     }
 }
 
@@ -146,6 +205,50 @@ mod tests {
         for (err, code) in cases {
             assert_eq!(err.exit_code(), code, "{err}");
         }
+    }
+
+    #[test]
+    fn sync_exit_codes_and_messages() {
+        let remote = |code: &str| sync::Error::Remote {
+            side: sync::Side::Hcp,
+            code: code.into(),
+            message: "refused".into(),
+        };
+        let cases: [(CliError, u8); 8] = [
+            (CliError::NoHcpKey(None), 3),
+            (remote("unauthorized").into(), 3),
+            (remote("not_found").into(), 4),
+            (remote("rate_limited").into(), 5),
+            (remote("network").into(), 1),
+            (sync::Error::Invalid(Vec::new()).into(), 2),
+            (
+                sync::Error::StepFailed {
+                    step: "ghl.create".into(),
+                    message: "boom".into(),
+                }
+                .into(),
+                1,
+            ),
+            (
+                CliError::AmbiguousMatch {
+                    target: sync::SyncTarget::Hcp("cus_1".into()),
+                    candidates: Vec::new(),
+                },
+                2,
+            ),
+        ];
+        for (err, code) in cases {
+            assert_eq!(err.exit_code(), code, "{err}");
+        }
+        assert_eq!(
+            CliError::from(remote("unauthorized")).one_line(),
+            "Housecall Pro: refused"
+        );
+        assert_eq!(
+            CliError::NoHcpKey(Some("no Secret Service".into())).one_line(),
+            "No Housecall Pro API key: set SWITCHBOARD_HCP_KEY or enter it in the app's \
+             Settings (keyring: no Secret Service)"
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `switchboard-cli`: a thin command line over the [`ghl`] client.
+//! `switchboard-cli`: a thin command line over the [`ghl`] client, and
+//! `sync` of one contact with Housecall Pro over the [`sync`] engine.
 //!
 //! [`run`] executes one parsed command and writes its JSON to `out`, so
 //! tests run commands in-process; the binary only parses, runs and maps a
@@ -7,16 +8,18 @@
 mod args;
 mod commands;
 mod error;
+mod sync_cmd;
 
 use std::io::{IsTerminal, Write};
 
 use ghl::{AccessToken, Client, ClientConfig};
 
 pub use args::{
-    AppointmentsCmd, Cli, Command, ContactFields, ContactsCmd, DuplicateArgs, NotesCmd, TagsCmd,
-    TasksCmd, UpdateFields,
+    AppointmentsCmd, Cli, Command, ContactFields, ContactsCmd, DuplicateArgs, NotesCmd, PreferSide,
+    SyncArgs, TagsCmd, TasksCmd, UpdateFields,
 };
 pub use error::{clap_error_line, CliError};
+pub use sync_cmd::HCP_KEY_ENV;
 
 /// Environment variable holding the access token.
 pub const TOKEN_ENV: &str = "SWITCHBOARD_TOKEN";
@@ -39,7 +42,7 @@ pub fn resolve_token() -> Option<AccessToken> {
 /// The app's settings folder: `$SWITCHBOARD_HOME/config`, else where Tauri
 /// keeps it on Linux (`$XDG_CONFIG_HOME` or `~/.config`, then the app's
 /// identifier).
-fn app_config_dir() -> Option<std::path::PathBuf> {
+pub(crate) fn app_config_dir() -> Option<std::path::PathBuf> {
     let var = |key: &str| std::env::var_os(key).filter(|v| !v.is_empty());
     if let Some(home) = var("SWITCHBOARD_HOME") {
         return Some(std::path::PathBuf::from(home).join("config"));

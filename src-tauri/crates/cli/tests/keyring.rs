@@ -164,3 +164,53 @@ async fn an_expired_oauth_sign_in_is_refreshed_and_saved_back() {
         .await
         .expect("clean up");
 }
+
+#[tokio::test]
+async fn sync_uses_the_hcp_key_saved_by_the_app() {
+    let ghl = Sandbox::start(SandboxConfig {
+        contacts: 5,
+        ..Default::default()
+    })
+    .await
+    .expect("GHL sandbox");
+    let hcp = sandbox::hcp::HcpSandbox::start(sandbox::hcp::HcpConfig {
+        customers: 0,
+        ..Default::default()
+    })
+    .await
+    .expect("HCP sandbox");
+    let home = tempfile::tempdir().expect("home");
+    let service = service("hcp");
+    let sync_cmd = || {
+        let mut cmd = Command::new(BIN);
+        cmd.env_remove("SWITCHBOARD_HCP_KEY")
+            .env("SWITCHBOARD_TOKEN", ghl.access_token())
+            .env("SWITCHBOARD_KEYRING_SERVICE", &service)
+            .env("SWITCHBOARD_HOME", home.path())
+            .env("SWITCHBOARD_HCP_BASE_URL", hcp.base_url())
+            .args(["--base-url", &ghl.base_url()])
+            .args(["--location", ghl.location_id()])
+            .args(["sync", "--hcp", "no-such-customer", "--dry-run"])
+            .stdin(Stdio::null());
+        cmd
+    };
+    let out = output(sync_cmd()).await;
+    assert_eq!(out.status.code(), Some(3), "no key saved yet");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SWITCHBOARD_HCP_KEY"));
+
+    let store = KeyringStore::new(&service);
+    store
+        .set(auth::HCP_API_KEY_KEY, &SecretString::new(hcp.api_key()))
+        .await
+        .expect("saved");
+    let out = output(sync_cmd()).await;
+    // HCP took the key (a wrong one is a 401, exit 3): only the customer
+    // is missing.
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    store.delete(auth::HCP_API_KEY_KEY).await.expect("clean up");
+}

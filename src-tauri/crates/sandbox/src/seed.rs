@@ -200,8 +200,11 @@ fn location(seed: u64, biz: &Business, name: String, company_id: String) -> Loca
             name: (*name).to_owned(),
         })
         .collect();
+    // The sync's fields come last: their ids are drawn after every other
+    // id of the location, which therefore stay what they always were.
     let custom_fields = words::CUSTOM_FIELDS
         .iter()
+        .chain(words::SYNC_CUSTOM_FIELDS)
         .map(|(name, key)| CustomFieldDef {
             id: rng.id(),
             name: (*name).to_owned(),
@@ -716,6 +719,36 @@ mod tests {
         assert_eq!(ascii_slug("O'Brien"), "obrien");
         assert_eq!(ascii_slug("Nguyễn"), "nguyen");
         assert_eq!(ascii_slug("Van der Berg"), "vanderberg");
+    }
+
+    #[test]
+    fn every_location_has_the_sync_custom_fields_after_the_others() {
+        let config = SandboxConfig {
+            contacts: 5,
+            ..SandboxConfig::default()
+        };
+        let anchor = OffsetDateTime::UNIX_EPOCH;
+        for index in 0..3 {
+            let loc = seed_location(&config, index, anchor).location;
+            let keys: Vec<&str> = loc.custom_fields.iter().map(|d| d.key.as_str()).collect();
+            assert_eq!(
+                keys,
+                [
+                    "contact.equipment_age",
+                    "contact.preferred_contact_time",
+                    "contact.access_code",
+                    "contact.service_plan_tier",
+                    "contact.hcp_customer_id",
+                    "contact.hcp_home_phone",
+                    "contact.hcp_work_phone",
+                ],
+                "location {index}"
+            );
+            let mut ids: Vec<&str> = loc.custom_fields.iter().map(|d| d.id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), keys.len(), "distinct ids in location {index}");
+        }
     }
 
     #[test]

@@ -561,6 +561,16 @@ pub const CUSTOM_FIELDS: &[(&str, &str)] = &[
     ("Service plan tier", "contact.service_plan_tier"),
 ];
 
+/// `(name, key)` of the custom fields the default Housecall Pro sync mapping
+/// writes (`sync::Mapping::default()`): a real location needs them created
+/// once in GHL's settings, so every sandbox location has them from the start.
+/// Seeded contacts leave them empty (only a sync fills them).
+pub const SYNC_CUSTOM_FIELDS: &[(&str, &str)] = &[
+    ("HCP customer id", "contact.hcp_customer_id"),
+    ("HCP home phone", "contact.hcp_home_phone"),
+    ("HCP work phone", "contact.hcp_work_phone"),
+];
+
 pub const CONTACT_TIMES: &[&str] = &["Morning", "Afternoon", "Evening", "Any time"];
 pub const ACCESS_CODES: &[&str] = &[
     "Gate 4821#",

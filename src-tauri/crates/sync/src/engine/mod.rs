@@ -72,6 +72,25 @@ impl Default for SyncSettings {
     }
 }
 
+impl SyncSettings {
+    /// The file in the app's settings folder that holds them (no secrets).
+    pub const FILE_NAME: &'static str = "sync-settings.json";
+
+    /// The settings saved in `config_dir`, or the defaults when there are
+    /// none. A damaged file is reported and the defaults used: they are safe,
+    /// and saving replaces the file.
+    pub fn load(config_dir: &std::path::Path) -> SyncSettings {
+        let path = config_dir.join(Self::FILE_NAME);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|error| {
+                tracing::warn!(%error, path = %path.display(), "sync settings unreadable; defaults used");
+                SyncSettings::default()
+            }),
+            Err(_) => SyncSettings::default(),
+        }
+    }
+}
+
 /// What to sync: an HCP customer or a GHL contact, by id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "side", content = "id", rename_all = "snake_case")]
