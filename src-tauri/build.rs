@@ -43,6 +43,16 @@ fn main() {
         "resolve_outbox_conflict",
         "retry_outbox_item",
         "discard_outbox_item",
+        "hcp_status",
+        "save_hcp_key",
+        "hcp_customers",
+        "hcp_customer",
+        "linked_customer",
+        "sync_preview",
+        "sync_apply",
+        "sync_log",
+        "sync_settings",
+        "save_sync_settings",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run the Tauri build script");

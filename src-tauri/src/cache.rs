@@ -18,6 +18,9 @@ use crate::ipc::{AppError, CacheActivity, CacheProgress, CacheStatus, ErrorCode,
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
 /// How often an offline app checks whether GoHighLevel is back.
 pub const OFFLINE_RETRY: Duration = Duration::from_secs(10);
+/// How long a start with a full cache leaves the machine to the first paint
+/// before the integrity check (reads the whole file) and the start-up refresh.
+const STARTUP_GRACE: Duration = Duration::from_secs(3);
 /// During a download the list is re-read at most this often.
 const GENERATION_THROTTLE: Duration = Duration::from_secs(1);
 
@@ -273,6 +276,13 @@ impl LocationCache {
     }
 
     async fn run(self: Arc<Self>) {
+        if self.status().download_complete {
+            tokio::select! {
+                () = self.stop.cancelled() => return,
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(STARTUP_GRACE) => {}
+            }
+        }
         self.check_integrity().await;
         loop {
             if self.stop.is_cancelled() {

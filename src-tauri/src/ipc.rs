@@ -379,6 +379,252 @@ pub enum KeepSide {
     Theirs,
 }
 
+/// Housecall Pro as the app is set up for it (the key itself never leaves Rust).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HcpStatus {
+    /// An API key is saved in the keyring.
+    pub configured: bool,
+    pub base_url: String,
+    /// Demo mode: the built-in HCP emulator, already set up.
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HcpKeyForm {
+    pub api_key: String,
+}
+
+/// One HCP customer in the HCP panel.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HcpCustomerSummary {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    /// Mobile, else home, else work.
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    /// The first address, one line.
+    pub address: Option<String>,
+    pub updated_at: Option<String>,
+    /// The GHL contact it is linked to by an earlier sync.
+    pub linked_contact_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HcpCustomerPage {
+    pub customers: Vec<HcpCustomerSummary>,
+    pub page: u32,
+    pub total_pages: u32,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncSide {
+    Hcp,
+    Ghl,
+}
+
+/// What to sync: an HCP customer or a GHL contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncTargetRef {
+    pub side: SyncSide,
+    pub id: String,
+}
+
+/// The person's pick when several records of the other side match.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncMatchChoice {
+    /// `null`: create a new record on the other side.
+    pub existing_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncMatchKind {
+    /// Linked by an earlier sync.
+    Linked,
+    /// One record of the other side has the same email or phone.
+    Matched,
+    /// Several match: the person picks.
+    Ambiguous,
+    /// None matches: it will be created on the other side.
+    New,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncCandidate {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// "email", "phone", "email and phone".
+    pub matched_by: String,
+}
+
+/// One field of one side, for people.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncFieldValue {
+    /// The field's key (e.g. `email`, `extra_phone.home`).
+    pub field: String,
+    pub label: String,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRecordView {
+    pub id: String,
+    pub name: String,
+    pub fields: Vec<SyncFieldValue>,
+}
+
+/// A field that will change on one side.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncFieldChange {
+    pub field: String,
+    pub label: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A field changed on both sides since the last sync, differently.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncConflictView {
+    pub field: String,
+    pub label: String,
+    /// The value both had at the last sync.
+    pub base: Option<String>,
+    pub hcp: Option<String>,
+    pub ghl: Option<String>,
+}
+
+/// A value the receiving side would refuse; nothing is sent while there is one.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProblem {
+    pub side: SyncSide,
+    pub field: String,
+    pub label: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncTaskView {
+    pub title: String,
+    pub due_date: String,
+}
+
+/// What a sync would do; nothing has been sent yet.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncPreview {
+    pub target: SyncTargetRef,
+    pub matching: SyncMatchKind,
+    /// How the sides were paired, in words ("Linked since 3 Nov", "Same email").
+    pub matching_text: String,
+    pub candidates: Vec<SyncCandidate>,
+    pub hcp: Option<SyncRecordView>,
+    pub ghl: Option<SyncRecordView>,
+    pub to_ghl: Vec<SyncFieldChange>,
+    pub to_hcp: Vec<SyncFieldChange>,
+    pub conflicts: Vec<SyncConflictView>,
+    pub problems: Vec<SyncProblem>,
+    /// Added with a new GHL contact.
+    pub follow_up_tasks: Vec<SyncTaskView>,
+    pub will_send: bool,
+    /// An earlier sync of it stopped part-way; this one finishes it.
+    pub resuming: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncKeep {
+    /// Change nothing for this field (the default).
+    Nothing,
+    Hcp,
+    Ghl,
+}
+
+/// The person's choice for one conflicting field.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncFieldChoice {
+    pub field: String,
+    pub keep: SyncKeep,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncResult {
+    pub ghl_contact_id: String,
+    pub hcp_customer_id: String,
+    /// The side whose record the sync created.
+    pub created: Option<SyncSide>,
+    pub changed_in_ghl: u32,
+    pub changed_in_hcp: u32,
+    /// Conflicts left as they were.
+    pub unresolved: u32,
+    pub tasks_created: Vec<String>,
+    pub nothing_sent: bool,
+}
+
+/// One line of a contact's sync log.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncLogLine {
+    pub at: String,
+    /// The side that received the change.
+    pub to: SyncSide,
+    pub label: String,
+    pub from: Option<String>,
+    pub value: Option<String>,
+    pub actor: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpTaskForm {
+    pub title: String,
+    pub body: String,
+    pub due_in_days: u32,
+    /// 0–23, UTC.
+    pub due_hour: u8,
+}
+
+/// The sync settings the Settings screen edits.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSettingsView {
+    /// The field mapping in words, one line per rule.
+    pub mapping: Vec<String>,
+    pub home_phone_field: String,
+    pub work_phone_field: String,
+    pub hcp_id_field: String,
+    pub follow_up_tasks: Vec<FollowUpTaskForm>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSettingsForm {
+    pub home_phone_field: String,
+    pub work_phone_field: String,
+    pub hcp_id_field: String,
+    pub follow_up_tasks: Vec<FollowUpTaskForm>,
+}
+
 /// What the UI branches on when a command fails; the message is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -413,6 +659,12 @@ pub enum ErrorCode {
     CacheUnavailable,
     /// Not in the local cache yet and GoHighLevel cannot be reached.
     Offline,
+    /// Housecall Pro has no API key yet: see Settings.
+    HcpNotConfigured,
+    /// Several records match: the person must pick one (details: candidates).
+    NeedsMatchChoice,
+    /// A sync stopped part-way; Retry resumes it (details: the step).
+    SyncStopped,
     Api,
     Internal,
 }
@@ -459,6 +711,29 @@ pub fn typescript_bindings() -> String {
         FieldConflict::decl(&config),
         ConflictChoice::decl(&config),
         KeepSide::decl(&config),
+        HcpStatus::decl(&config),
+        HcpKeyForm::decl(&config),
+        HcpCustomerSummary::decl(&config),
+        HcpCustomerPage::decl(&config),
+        SyncSide::decl(&config),
+        SyncTargetRef::decl(&config),
+        SyncMatchChoice::decl(&config),
+        SyncMatchKind::decl(&config),
+        SyncCandidate::decl(&config),
+        SyncFieldValue::decl(&config),
+        SyncRecordView::decl(&config),
+        SyncFieldChange::decl(&config),
+        SyncConflictView::decl(&config),
+        SyncProblem::decl(&config),
+        SyncTaskView::decl(&config),
+        SyncPreview::decl(&config),
+        SyncKeep::decl(&config),
+        SyncFieldChoice::decl(&config),
+        SyncResult::decl(&config),
+        SyncLogLine::decl(&config),
+        FollowUpTaskForm::decl(&config),
+        SyncSettingsView::decl(&config),
+        SyncSettingsForm::decl(&config),
         ErrorCode::decl(&config),
         AppError::decl(&config),
     ];

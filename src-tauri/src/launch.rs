@@ -33,6 +33,8 @@ pub enum Launch {
     /// Real GoHighLevel (or another API base for support and tests).
     Live {
         base_url: String,
+        /// The Housecall Pro API address.
+        hcp_base_url: String,
         home: Option<PathBuf>,
         /// An OAuth app configuration deployed by IT (read-only in Settings).
         oauth_app_file: PathBuf,
@@ -66,6 +68,7 @@ Environment:
   SWITCHBOARD_DEMO_CONTACTS number of sample contacts in demo mode
   SWITCHBOARD_HOME          keep settings, accounts and cache in this directory
   SWITCHBOARD_GHL_BASE_URL  the GoHighLevel API address (support and tests)
+  SWITCHBOARD_HCP_BASE_URL  the Housecall Pro API address (support and tests)
   SWITCHBOARD_OAUTH_APP_FILE the OAuth app settings deployed by IT
                             (default /etc/switchboard/oauth-app.json)
 ";
@@ -117,6 +120,9 @@ impl Launch {
                 base_url: env("SWITCHBOARD_GHL_BASE_URL")
                     .filter(|url| !url.trim().is_empty())
                     .unwrap_or_else(|| ghl::DEFAULT_BASE_URL.to_owned()),
+                hcp_base_url: env("SWITCHBOARD_HCP_BASE_URL")
+                    .filter(|url| !url.trim().is_empty())
+                    .unwrap_or_else(|| hcp::DEFAULT_BASE_URL.to_owned()),
                 home,
                 oauth_app_file: env("SWITCHBOARD_OAUTH_APP_FILE")
                     .filter(|path| !path.trim().is_empty())
@@ -252,6 +258,7 @@ mod tests {
             launch(&["switchboard"], &[]),
             Ok(Launch::Live {
                 base_url: ghl::DEFAULT_BASE_URL.to_owned(),
+                hcp_base_url: hcp::DEFAULT_BASE_URL.to_owned(),
                 home: None,
                 oauth_app_file: PathBuf::from(OAuthAppSettings::DEPLOYED_FILE),
             })
@@ -266,6 +273,7 @@ mod tests {
             ),
             Ok(Launch::Live {
                 base_url: "http://127.0.0.1:9".to_owned(),
+                hcp_base_url: hcp::DEFAULT_BASE_URL.to_owned(),
                 home: None,
                 oauth_app_file: PathBuf::from("/tmp/app.json"),
             })

@@ -5,12 +5,14 @@ mod cache;
 mod commands;
 mod convert;
 mod error;
+mod housecall;
 pub mod ipc;
 mod launch;
 mod logging;
 mod outbox;
 mod session;
 mod state;
+mod syncing;
 mod window;
 
 use launch::Launch;
@@ -102,6 +104,16 @@ pub fn run() {
             commands::cache::resolve_outbox_conflict,
             commands::cache::retry_outbox_item,
             commands::cache::discard_outbox_item,
+            commands::sync::hcp_status,
+            commands::sync::save_hcp_key,
+            commands::sync::hcp_customers,
+            commands::sync::hcp_customer,
+            commands::sync::linked_customer,
+            commands::sync::sync_preview,
+            commands::sync::sync_apply,
+            commands::sync::sync_log,
+            commands::sync::sync_settings,
+            commands::sync::save_sync_settings,
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window");

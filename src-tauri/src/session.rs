@@ -15,6 +15,7 @@ use auth::{
 use url::Url;
 
 use crate::cache;
+use crate::housecall::Housecall;
 use crate::ipc::{
     AppError, AppMode, AuthorizeHost, ErrorCode, LocationAccount, OAuthSettings, OAuthSettingsForm,
     PrivateTokenForm, SessionInfo, SignInMethod,
@@ -132,6 +133,8 @@ pub struct Sessions {
     /// The browser sign-in in progress (numbered), so Cancel can stop it.
     login: Mutex<Option<(u64, CancellationToken)>>,
     logins_started: std::sync::atomic::AtomicU64,
+    /// Housecall Pro (one account for the business, whatever the location).
+    housecall: Housecall,
     /// Kept alive for as long as the app runs in demo mode.
     _sandbox: Option<sandbox::Sandbox>,
 }
@@ -180,30 +183,39 @@ impl Sessions {
                 let _ = std::fs::remove_dir_all(&dirs.config);
                 let _ = std::fs::remove_dir_all(dirs.data.join("locations"));
                 tracing::info!(base_url = %sandbox.base_url(), contacts, "demo sandbox running");
+                let keyring = store_for(auth::DEMO_SERVICE);
+                let housecall = Housecall::demo(&sandbox, keyring.clone()).await?;
                 Sessions::new(
                     AppMode::Demo,
                     parse_url(&sandbox.base_url())?,
                     dirs,
-                    store_for(auth::DEMO_SERVICE),
+                    keyring,
                     OAuthSource::Demo(app),
+                    housecall,
                     Some(sandbox),
                 )
             }
             Launch::Live {
                 base_url,
+                hcp_base_url,
                 oauth_app_file,
                 ..
-            } => Sessions::new(
-                AppMode::Live,
-                parse_url(&base_url)?,
-                dirs.clone(),
-                store_for(auth::APP_SERVICE),
-                OAuthSource::Settings {
-                    user_file: dirs.config.join(OAuthAppSettings::USER_FILE_NAME),
-                    deployed_file: oauth_app_file,
-                },
-                None,
-            ),
+            } => {
+                let keyring = store_for(auth::APP_SERVICE);
+                let housecall = Housecall::live(parse_url(&hcp_base_url)?, keyring.clone());
+                Sessions::new(
+                    AppMode::Live,
+                    parse_url(&base_url)?,
+                    dirs.clone(),
+                    keyring,
+                    OAuthSource::Settings {
+                        user_file: dirs.config.join(OAuthAppSettings::USER_FILE_NAME),
+                        deployed_file: oauth_app_file,
+                    },
+                    housecall,
+                    None,
+                )
+            }
         }
     }
 
@@ -213,6 +225,7 @@ impl Sessions {
         dirs: Dirs,
         store: Arc<dyn SecretStore>,
         oauth: OAuthSource,
+        housecall: Housecall,
         sandbox: Option<sandbox::Sandbox>,
     ) -> Result<Sessions, AppError> {
         std::fs::create_dir_all(&dirs.config).map_err(|error| {
@@ -242,8 +255,18 @@ impl Sessions {
             }),
             login: Mutex::new(None),
             logins_started: std::sync::atomic::AtomicU64::new(0),
+            housecall,
             _sandbox: sandbox,
         })
+    }
+
+    pub fn housecall(&self) -> &Housecall {
+        &self.housecall
+    }
+
+    /// Settings (no secrets) live here.
+    pub fn config_dir(&self) -> &Path {
+        &self.dirs.config
     }
 
     /// What the UI asks first: the accounts, the active one, and whether the
@@ -846,6 +869,7 @@ mod tests {
     async fn live(sandbox: &sandbox::Sandbox, home: &Path, store: Arc<MemoryStore>) -> Sessions {
         let launch = Launch::Live {
             base_url: sandbox.base_url(),
+            hcp_base_url: hcp::DEFAULT_BASE_URL.to_owned(),
             home: Some(home.to_owned()),
             oauth_app_file: home.join("no-deployed-file.json"),
         };

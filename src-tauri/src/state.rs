@@ -66,8 +66,23 @@ impl Connection {
         );
     }
 
+    /// The sync of one contact between Housecall Pro and this location; its
+    /// links and log live in this location's cache.
+    pub fn sync_engine(
+        &self,
+        hcp: hcp::Client,
+        settings: sync::SyncSettings,
+    ) -> Result<sync::SyncEngine, AppError> {
+        Ok(sync::SyncEngine::new(
+            self.client.clone(),
+            hcp,
+            self.cache.store()?,
+            settings,
+        ))
+    }
+
     /// Runs a read or write of the cache on the blocking pool.
-    async fn cached<T: Send + 'static>(
+    pub async fn cached<T: Send + 'static>(
         &self,
         f: impl FnOnce(&store::Store) -> store::Result<T> + Send + 'static,
     ) -> Result<T, AppError> {

@@ -106,17 +106,21 @@ async fn wait_long(app: &App, what: &str, limit: Duration, check: impl AsyncFn()
     let _ = app;
 }
 
-/// The first list paint the UI recorded, in epoch ms.
-async fn first_list_paint_ms(app: &App) -> Option<f64> {
-    app.client
+/// When the web view started loading the page and when the UI painted the
+/// first list, in epoch ms.
+async fn page_times_ms(app: &App) -> Option<(f64, f64)> {
+    let times = app
+        .client
         .execute(
             "const m = performance.getEntriesByName('switchboard:first-list-paint')[0];
-             return m ? Date.now() - (performance.now() - m.startTime) : null;",
+             const origin = Date.now() - performance.now();
+             return m ? [origin, origin + m.startTime] : null;",
             vec![],
         )
         .await
-        .ok()?
-        .as_f64()
+        .ok()?;
+    let times = times.as_array()?;
+    Some((times.first()?.as_f64()?, times.get(1)?.as_f64()?))
 }
 
 fn file_mb(path: &Path) -> f64 {
@@ -180,15 +184,20 @@ async fn main() {
         app.wait_for("[data-testid=contact-row]").await;
         let pid = *app_pids().last().expect("the app is running");
         let start = process_start_ms(pid);
-        let mut paint = None;
+        let mut times = None;
         for _ in 0..40 {
-            paint = first_list_paint_ms(&app).await;
-            if paint.is_some() {
+            times = page_times_ms(&app).await;
+            if times.is_some() {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let paint = paint.expect("the UI marks its first list paint") - start;
+        let (page_start, painted) = times.expect("the UI marks its first list paint");
+        let paint = painted - start;
+        eprintln!(
+            "run {run}: the web view began loading the page {:.0} ms after the process started",
+            page_start - start
+        );
         // Idle: the start-up refresh done, nothing on screen changing.
         tokio::time::sleep(Duration::from_secs(10)).await;
         let (own, total) = rss_mb(pid);

@@ -36,8 +36,12 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The debug build of the app; the test script builds it before running these tests.
+/// The debug build of the app (the test script builds it before running these
+/// tests), or `SWITCHBOARD_APP_BINARY` (e.g. a release build for benchmarks).
 pub fn app_binary() -> PathBuf {
+    if let Some(binary) = std::env::var_os("SWITCHBOARD_APP_BINARY") {
+        return PathBuf::from(binary);
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"));

@@ -12,6 +12,10 @@ import type {
   ContactPage,
   DuplicateMatch,
   ErrorCode,
+  HcpCustomerPage,
+  HcpCustomerSummary,
+  HcpKeyForm,
+  HcpStatus,
   Note,
   NoteForm,
   OAuthSettings,
@@ -19,6 +23,14 @@ import type {
   OutboxItem,
   PrivateTokenForm,
   SessionInfo,
+  SyncFieldChoice,
+  SyncLogLine,
+  SyncMatchChoice,
+  SyncPreview,
+  SyncResult,
+  SyncSettingsForm,
+  SyncSettingsView,
+  SyncTargetRef,
   Task,
   TaskForm,
   UpsertOutcome,
@@ -49,6 +61,9 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   keyring_unavailable: true,
   cache_unavailable: true,
   offline: true,
+  hcp_not_configured: true,
+  needs_match_choice: true,
+  sync_stopped: true,
   api: true,
   internal: true,
 };
@@ -355,4 +370,65 @@ export function retryOutboxItem(id: number): Promise<null> {
 /** Drops the edit for good; what GoHighLevel has stays. */
 export function discardOutboxItem(id: number): Promise<null> {
   return call<null>("discard_outbox_item", { id });
+}
+
+// ---------- Housecall Pro and one-contact sync ----------
+
+/** Whether an HCP API key is saved (or the demo emulator is used). */
+export function hcpStatus(): Promise<HcpStatus> {
+  return call<HcpStatus>("hcp_status", {});
+}
+
+/** Verifies the key with a test call first; `unauthorized` when HCP refuses it. */
+export function saveHcpKey(form: HcpKeyForm): Promise<HcpStatus> {
+  return call<HcpStatus>("save_hcp_key", { form });
+}
+
+/**
+ * One page (1-based, 50 per page, most recently updated first) of HCP customers matching
+ * `query`. Rejects with `hcp_not_configured` when no key is saved.
+ */
+export function hcpCustomers(query: string, page: number): Promise<HcpCustomerPage> {
+  return call<HcpCustomerPage>("hcp_customers", { query, page });
+}
+
+/** One HCP customer as HCP has it now, with the GHL contact it is linked to. */
+export function hcpCustomer(customerId: string): Promise<HcpCustomerSummary> {
+  return call<HcpCustomerSummary>("hcp_customer", { customerId });
+}
+
+/** The HCP customer a GHL contact is linked to by an earlier sync, or null. */
+export function linkedCustomer(contactId: string): Promise<HcpCustomerSummary | null> {
+  return call<HcpCustomerSummary | null>("linked_customer", { contactId });
+}
+
+/** What syncing `target` would change on each side; nothing is sent. */
+export function syncPreview(target: SyncTargetRef, matchChoice: SyncMatchChoice | null): Promise<SyncPreview> {
+  return call<SyncPreview>("sync_preview", { target, matchChoice });
+}
+
+/**
+ * Syncs `target` with the choices for conflicting fields. Rejects with `validation`,
+ * `needs_match_choice`, or `sync_stopped` (`details.step`): calling it again with the
+ * same arguments resumes where it stopped.
+ */
+export function syncApply(
+  target: SyncTargetRef,
+  choices: SyncFieldChoice[],
+  matchChoice: SyncMatchChoice | null,
+): Promise<SyncResult> {
+  return call<SyncResult>("sync_apply", { target, choices, matchChoice });
+}
+
+/** The sync log of a contact or customer, newest first. */
+export function syncLog(target: SyncTargetRef): Promise<SyncLogLine[]> {
+  return call<SyncLogLine[]>("sync_log", { target });
+}
+
+export function syncSettings(): Promise<SyncSettingsView> {
+  return call<SyncSettingsView>("sync_settings", {});
+}
+
+export function saveSyncSettings(form: SyncSettingsForm): Promise<SyncSettingsView> {
+  return call<SyncSettingsView>("save_sync_settings", { form });
 }

@@ -198,5 +198,96 @@ mine: string | null,
 theirs: string | null, };
 export type ConflictChoice = { field: string, keep: KeepSide, };
 export type KeepSide = "mine" | "theirs";
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "not_signed_in" | "reauth_required" | "sign_in_cancelled" | "sign_in_denied" | "sign_in_timed_out" | "sign_in_failed" | "not_configured" | "keyring_unavailable" | "cache_unavailable" | "offline" | "api" | "internal";
+export type HcpStatus = { 
+/**
+ * An API key is saved in the keyring.
+ */
+configured: boolean, baseUrl: string, 
+/**
+ * Demo mode: the built-in HCP emulator, already set up.
+ */
+demo: boolean, };
+export type HcpKeyForm = { apiKey: string, };
+export type HcpCustomerSummary = { id: string, name: string, email: string | null, 
+/**
+ * Mobile, else home, else work.
+ */
+phone: string | null, company: string | null, 
+/**
+ * The first address, one line.
+ */
+address: string | null, updatedAt: string | null, 
+/**
+ * The GHL contact it is linked to by an earlier sync.
+ */
+linkedContactId: string | null, };
+export type HcpCustomerPage = { customers: Array<HcpCustomerSummary>, page: number, totalPages: number, total: number, };
+export type SyncSide = "hcp" | "ghl";
+export type SyncTargetRef = { side: SyncSide, id: string, };
+export type SyncMatchChoice = { 
+/**
+ * `null`: create a new record on the other side.
+ */
+existingId: string | null, };
+export type SyncMatchKind = "linked" | "matched" | "ambiguous" | "new";
+export type SyncCandidate = { id: string, name: string, email: string | null, phone: string | null, 
+/**
+ * "email", "phone", "email and phone".
+ */
+matchedBy: string, };
+export type SyncFieldValue = { 
+/**
+ * The field's key (e.g. `email`, `extra_phone.home`).
+ */
+field: string, label: string, value: string | null, };
+export type SyncRecordView = { id: string, name: string, fields: Array<SyncFieldValue>, };
+export type SyncFieldChange = { field: string, label: string, from: string | null, to: string | null, };
+export type SyncConflictView = { field: string, label: string, 
+/**
+ * The value both had at the last sync.
+ */
+base: string | null, hcp: string | null, ghl: string | null, };
+export type SyncProblem = { side: SyncSide, field: string, label: string, message: string, };
+export type SyncTaskView = { title: string, dueDate: string, };
+export type SyncPreview = { target: SyncTargetRef, matching: SyncMatchKind, 
+/**
+ * How the sides were paired, in words ("Linked since 3 Nov", "Same email").
+ */
+matchingText: string, candidates: Array<SyncCandidate>, hcp: SyncRecordView | null, ghl: SyncRecordView | null, toGhl: Array<SyncFieldChange>, toHcp: Array<SyncFieldChange>, conflicts: Array<SyncConflictView>, problems: Array<SyncProblem>, 
+/**
+ * Added with a new GHL contact.
+ */
+followUpTasks: Array<SyncTaskView>, willSend: boolean, 
+/**
+ * An earlier sync of it stopped part-way; this one finishes it.
+ */
+resuming: boolean, };
+export type SyncKeep = "nothing" | "hcp" | "ghl";
+export type SyncFieldChoice = { field: string, keep: SyncKeep, };
+export type SyncResult = { ghlContactId: string, hcpCustomerId: string, 
+/**
+ * The side whose record the sync created.
+ */
+created: SyncSide | null, changedInGhl: number, changedInHcp: number, 
+/**
+ * Conflicts left as they were.
+ */
+unresolved: number, tasksCreated: Array<string>, nothingSent: boolean, };
+export type SyncLogLine = { at: string, 
+/**
+ * The side that received the change.
+ */
+to: SyncSide, label: string, from: string | null, value: string | null, actor: string, };
+export type FollowUpTaskForm = { title: string, body: string, dueInDays: number, 
+/**
+ * 0–23, UTC.
+ */
+dueHour: number, };
+export type SyncSettingsView = { 
+/**
+ * The field mapping in words, one line per rule.
+ */
+mapping: Array<string>, homePhoneField: string, workPhoneField: string, hcpIdField: string, followUpTasks: Array<FollowUpTaskForm>, };
+export type SyncSettingsForm = { homePhoneField: string, workPhoneField: string, hcpIdField: string, followUpTasks: Array<FollowUpTaskForm>, };
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "not_signed_in" | "reauth_required" | "sign_in_cancelled" | "sign_in_denied" | "sign_in_timed_out" | "sign_in_failed" | "not_configured" | "keyring_unavailable" | "cache_unavailable" | "offline" | "hcp_not_configured" | "needs_match_choice" | "sync_stopped" | "api" | "internal";
 export type AppError = { code: ErrorCode, message: string, details: unknown, };

@@ -4,3 +4,4 @@ pub mod cache;
 pub mod contacts;
 pub mod edits;
 pub mod session;
+pub mod sync;

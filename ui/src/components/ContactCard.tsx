@@ -9,7 +9,7 @@ import { BusinessDialog } from "./BusinessDialog";
 import { Avatar, ErrorMessage, TagList, WaitingBadge } from "./common";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ContactFormDialog } from "./ContactFormDialog";
-import { BellOffIcon, BuildingIcon, PencilIcon, TrashIcon } from "./icons";
+import { BellOffIcon, BuildingIcon, PencilIcon, SyncIcon, TrashIcon } from "./icons";
 import { TagEditor } from "./TagEditor";
 import { useToast } from "./Toasts";
 
@@ -20,6 +20,8 @@ type Props = {
   onOpenContact: (contact: ContactSummary) => void;
   /** The contact is gone: clear the selection. */
   onDeleted: (contactId: string) => void;
+  /** Opens the sync with Housecall Pro; absent when Housecall Pro has nothing to do with it. */
+  onSync?: () => void;
 };
 
 type Open = "edit" | "delete" | "business" | null;
@@ -28,7 +30,7 @@ function searchBox(): HTMLElement | null {
   return document.querySelector<HTMLElement>("[data-testid=contact-search]");
 }
 
-export function ContactCard({ contactId, summary, onOpenContact, onDeleted }: Props) {
+export function ContactCard({ contactId, summary, onOpenContact, onDeleted, onSync }: Props) {
   const contact = useContact(contactId);
   const detail = contact.data;
   // Until the full record arrives, show what the list already knows.
@@ -98,6 +100,23 @@ export function ContactCard({ contactId, summary, onOpenContact, onDeleted }: Pr
         </div>
         <div className="contact-head-side">
           <div className="card-actions">
+            {onSync ? (
+              <button
+                type="button"
+                className="button"
+                data-testid="sync-button"
+                disabled={!detail || !access.canWrite || detail.pending}
+                title={
+                  access.reason ??
+                  (detail?.pending ? "Waiting to be sent to GoHighLevel: sync it once it is there" : "Compare with Housecall Pro and sync")
+                }
+                aria-haspopup="dialog"
+                onClick={onSync}
+              >
+                <SyncIcon size={14} />
+                Sync with Housecall Pro
+              </button>
+            ) : null}
             <button
               type="button"
               className="button"

@@ -1,11 +1,14 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { refreshContact } from "../backend";
 import type { ContactSummary } from "../bindings";
-import { queryKeys } from "../hooks/queries";
+import { queryKeys, useContact } from "../hooks/queries";
+import { nameOf } from "../lib/format";
 import { Spinner } from "./common";
 import { AppointmentsSection } from "./AppointmentsSection";
 import { ContactCard } from "./ContactCard";
+import { ContactHcpSections, useHcpPresence } from "./HcpViews";
+import { SyncDialog } from "./SyncDialog";
 import { NotesSection } from "./NotesSection";
 import { TasksSection } from "./TasksSection";
 import { ContactCardIcon } from "./icons";
@@ -43,7 +46,7 @@ export function ContactView({ contactId, summary, onOpenContact, onDeleted }: Pr
               Updating…
             </p>
           ) : null}
-          <ContactCard
+          <ContactWithHcp
             contactId={contactId}
             summary={summary?.id === contactId ? summary : null}
             onOpenContact={onOpenContact}
@@ -57,6 +60,35 @@ export function ContactView({ contactId, summary, onOpenContact, onDeleted }: Pr
         </div>
       )}
     </section>
+  );
+}
+
+type CardProps = {
+  contactId: string;
+  summary: ContactSummary | null;
+  onOpenContact: (contact: ContactSummary) => void;
+  onDeleted: (contactId: string) => void;
+};
+
+/** The contact card, and beside it the Housecall Pro side when there is one. */
+function ContactWithHcp({ contactId, summary, onOpenContact, onDeleted }: CardProps) {
+  const [syncing, setSyncing] = useState(false);
+  const hcp = useHcpPresence(contactId);
+  const contact = useContact(contactId);
+  const name = contact.data ? nameOf(contact.data) : summary ? nameOf(summary) : "this contact";
+  const openSync = () => setSyncing(true);
+  return (
+    <>
+      <ContactCard
+        contactId={contactId}
+        summary={summary}
+        onOpenContact={onOpenContact}
+        onDeleted={onDeleted}
+        onSync={hcp.visible ? openSync : undefined}
+      />
+      <ContactHcpSections contactId={contactId} onSync={openSync} />
+      {syncing ? <SyncDialog target={{ side: "ghl", id: contactId }} name={name} onClose={() => setSyncing(false)} /> : null}
+    </>
   );
 }
 

@@ -1,9 +1,9 @@
 import { useState } from "react";
 import type { LocationAccount, SessionInfo } from "../bindings";
+import { useOpenSettings } from "../hooks/settings";
 import { READ_ONLY_MESSAGE } from "../lib/errors";
 import { CacheStatusBar } from "./CacheStatusBar";
 import { LocationSwitcher } from "./LocationSwitcher";
-import { OAuthSettingsDialog } from "./OAuthSettingsDialog";
 import { SignOutDialog } from "./SignOutDialog";
 import { GearIcon, LockIcon, SignOutIcon, SwitchboardMark } from "./icons";
 
@@ -16,7 +16,8 @@ type Props = {
 };
 
 export function Header({ session, account, onAddLocation }: Props) {
-  const [dialog, setDialog] = useState<"settings" | "sign-out" | null>(null);
+  const [dialog, setDialog] = useState<"sign-out" | null>(null);
+  const openSettings = useOpenSettings();
   return (
     <header className="app-header">
       <div className="brand">
@@ -50,11 +51,11 @@ export function Header({ session, account, onAddLocation }: Props) {
           className="header-button"
           data-testid="oauth-settings-button"
           aria-haspopup="dialog"
-          title="HighLevel app settings"
-          onClick={() => setDialog("settings")}
+          title="Settings"
+          onClick={() => openSettings?.()}
         >
           <GearIcon size={15} />
-          <span className="visually-hidden">HighLevel app settings</span>
+          <span className="visually-hidden">Settings</span>
         </button>
         <button
           type="button"
@@ -69,7 +70,6 @@ export function Header({ session, account, onAddLocation }: Props) {
         </button>
         <span className="version">v{session.version}</span>
       </div>
-      {dialog === "settings" ? <OAuthSettingsDialog onClose={() => setDialog(null)} /> : null}
       {dialog === "sign-out" ? <SignOutDialog account={account} onClose={() => setDialog(null)} /> : null}
     </header>
   );

@@ -18,9 +18,18 @@ const HOSTS: { value: AuthorizeHost; label: string; hint: string }[] = [
 ];
 
 export function OAuthSettingsDialog({ onClose }: { onClose: () => void }) {
-  const settings = useOAuthSettings();
   return (
     <Modal title="HighLevel app settings" onClose={onClose} testId="oauth-settings-dialog" className="modal-medium">
+      <OAuthSettingsPanel onClose={onClose} />
+    </Modal>
+  );
+}
+
+/** The settings form on its own, for the Settings dialog's "HighLevel app" section. */
+export function OAuthSettingsPanel({ onClose }: { onClose: () => void }) {
+  const settings = useOAuthSettings();
+  return (
+    <>
       {settings.isPending ? (
         <Skeleton lines={3} label="Loading the settings" />
       ) : settings.isError ? (
@@ -33,7 +42,7 @@ export function OAuthSettingsDialog({ onClose }: { onClose: () => void }) {
       ) : (
         <SettingsForm settings={settings.data} onClose={onClose} />
       )}
-    </Modal>
+    </>
   );
 }
 

@@ -186,3 +186,17 @@ export const PlayIcon = (p: IconProps) => (
     <path d="M7 4l13 8-13 8z" />
   </Svg>
 );
+export const SyncIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 12a8 8 0 0 1 13.7-5.6L20 8.5" />
+    <path d="M20 3.5v5h-5" />
+    <path d="M20 12a8 8 0 0 1-13.7 5.6L4 15.5" />
+    <path d="M4 20.5v-5h5" />
+  </Svg>
+);
+export const LinkIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
+    <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+  </Svg>
+);

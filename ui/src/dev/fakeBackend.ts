@@ -4,7 +4,8 @@
 // builds drop it entirely.
 //
 // URL flags (all optional):
-//   ?select=<id>|first|rich   open a contact on start ("rich": data in every section)
+//   ?select=<id>|first|rich|linked   open a contact on start ("rich": data in every
+//                        section; "linked": linked to a Housecall Pro customer)
 //   ?latency=<ms>        base delay per command (default 250)
 //   ?fail=tasks,notes    make those commands reject (contacts (both lists), contact, tasks, notes,
 //                        task, note (Edit's check for newer changes), appointments,
@@ -52,6 +53,10 @@ import type {
   ContactPage,
   ContactSummary,
   DuplicateMatch,
+  HcpCustomerPage,
+  HcpCustomerSummary,
+  HcpKeyForm,
+  HcpStatus,
   LocationAccount,
   Note,
   NoteForm,
@@ -59,6 +64,21 @@ import type {
   OAuthSettingsForm,
   PrivateTokenForm,
   SessionInfo,
+  SyncCandidate,
+  SyncConflictView,
+  SyncFieldChange,
+  SyncFieldChoice,
+  SyncLogLine,
+  SyncMatchChoice,
+  SyncPreview,
+  SyncProblem,
+  SyncRecordView,
+  SyncResult,
+  SyncSettingsForm,
+  SyncSettingsView,
+  SyncSide,
+  SyncTargetRef,
+  SyncTaskView,
   Task,
   TaskForm,
   UpsertOutcome,
@@ -885,8 +905,11 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
         return retryItem(Number(args.id));
       case "discard_outbox_item":
         return discardItem(Number(args.id));
-      default:
+      default: {
+        const housecall = housecallCommand(command, args);
+        if (housecall) return housecall.value;
         return WRITES.has(command) && !cache().online ? writeOffline(command, args, write) : write();
+      }
     }
   };
   const write = (): unknown => {
@@ -969,6 +992,8 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
 /** `?select=first` → the first contact's id; otherwise the value itself. */
 export function resolveSelection(select: string): string | null {
   if (select === "first") return allContacts()[0]?.id ?? null;
+  // A contact linked to a Housecall Pro customer, changed on both sides since.
+  if (select === "linked") return (hcpCustomersStore(), hcpState.links[0]?.ghlId ?? null);
   if (select === "rich") {
     // A contact with something in every section, for screenshots.
     const rich = allContacts().find(
@@ -1411,4 +1436,561 @@ export const devControls = {
 
 if (typeof window !== "undefined") {
   (window as unknown as { switchboardDev?: typeof devControls }).switchboardDev = devControls;
+}
+
+// ---------- Housecall Pro and one-contact sync ----------
+// A small HCP customer list built from the active location's contacts: some match a
+// contact by email, some by phone only (written differently), one matches two contacts
+// (ambiguous), one is linked and changed on both sides (a conflict), one has a malformed
+// email (a problem), and the rest match nothing. Sync runs a field-level three-way merge
+// against the snapshot stored at the last sync, like the Rust engine.
+//   ?hcp=unconfigured    no HCP key saved yet (a key "bad" is refused, any other works)
+//   ?fail=sync           the first sync stops part-way (sync_stopped); Retry finishes it
+
+type SyncFieldKey =
+  | "first_name"
+  | "last_name"
+  | "email"
+  | "phone"
+  | "company_name"
+  | "address1"
+  | "city"
+  | "state"
+  | "postal_code"
+  | "source";
+type SyncFields = Record<SyncFieldKey, string | null>;
+
+const SYNC_FIELDS: ReadonlyArray<{ key: SyncFieldKey; label: string; form: keyof ContactForm; hcpWritable: boolean }> = [
+  { key: "first_name", label: "First name", form: "firstName", hcpWritable: true },
+  { key: "last_name", label: "Last name", form: "lastName", hcpWritable: true },
+  { key: "email", label: "Email", form: "email", hcpWritable: true },
+  { key: "phone", label: "Phone", form: "phone", hcpWritable: true },
+  { key: "company_name", label: "Company", form: "companyName", hcpWritable: true },
+  // HCP addresses can't be updated through its API: HCP → GHL only.
+  { key: "address1", label: "Street address", form: "address1", hcpWritable: false },
+  { key: "city", label: "City", form: "city", hcpWritable: false },
+  { key: "state", label: "State", form: "state", hcpWritable: false },
+  { key: "postal_code", label: "Postal code", form: "postalCode", hcpWritable: false },
+  { key: "source", label: "Lead source", form: "source", hcpWritable: true },
+];
+
+type FakeCustomer = { id: string; fields: SyncFields; phoneAsTyped: string | null; updatedAt: string };
+type FakeLink = { hcpId: string; ghlId: string; base: SyncFields; syncedAt: string };
+
+const hcpState = {
+  configured: params.get("hcp") !== "unconfigured",
+  customers: null as FakeCustomer[] | null,
+  links: [] as FakeLink[],
+  log: [] as (SyncLogLine & { hcpId: string; ghlId: string })[],
+  /** Targets whose last apply stopped part-way ("side:id"). */
+  stopped: new Set<string>(),
+  settings: {
+    homePhoneField: "contact.hcp_home_phone",
+    workPhoneField: "contact.hcp_work_phone",
+    hcpIdField: "contact.hcp_customer_id",
+    followUpTasks: [{ title: "Call to welcome", body: "Introduce yourself and confirm the service address.", dueInDays: 1, dueHour: 15 }],
+  } satisfies SyncSettingsForm,
+};
+
+function e164(phone: string | null): string | null {
+  if (phone === null || phone.trim() === "") return null;
+  const digits = phone.replace(/\D/g, "");
+  if (phone.trim().startsWith("+")) return `+${digits}`;
+  if (digits.length === 10) return `+1${digits}`;
+  if (digits.length === 11 && digits.startsWith("1")) return `+${digits}`;
+  return phone.trim();
+}
+
+function usPhone(e: string): string {
+  const d = e.replace(/\D/g, "").slice(-10);
+  return `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`;
+}
+
+function ghlFields(contactId: string): SyncFields {
+  const d = getContact(contactId);
+  return {
+    first_name: d.firstName,
+    last_name: d.lastName,
+    email: d.email?.toLowerCase() ?? null,
+    phone: e164(d.phone),
+    company_name: d.companyName,
+    address1: d.address1,
+    city: d.city,
+    state: d.state,
+    postal_code: d.postalCode,
+    source: d.source,
+  };
+}
+
+function customerOf(id: string, fields: SyncFields, daysAgo: number, phoneAsTyped: string | null = fields.phone): FakeCustomer {
+  return { id, fields, phoneAsTyped, updatedAt: iso(NOW - daysAgo * DAY) };
+}
+
+function hcpCustomersStore(): FakeCustomer[] {
+  if (hcpState.customers !== null) return hcpState.customers;
+  const contacts = allContacts().filter((c) => c.email && c.phone);
+  const random = rng(7);
+  const list: FakeCustomer[] = [];
+  let n = 0;
+  const nextId = () => `cus_${String(++n).padStart(4, "0")}`;
+  // Same email (and the rest much alike).
+  for (const c of contacts.slice(0, 12)) list.push(customerOf(nextId(), ghlFields(c.id), Math.floor(random() * 60)));
+  // Same phone only, written the way people type it.
+  for (const c of contacts.slice(12, 18)) {
+    const f = { ...ghlFields(c.id), email: null };
+    list.push(customerOf(nextId(), f, Math.floor(random() * 60), usPhone(f.phone ?? "+13035550100")));
+  }
+  // One email matches a contact and its phone matches another: the person must choose.
+  const [a, b] = [contacts[20], contacts[21]];
+  if (a && b) {
+    list.push(customerOf(nextId(), { ...ghlFields(a.id), phone: e164(b.phone) }, 1, usPhone(b.phone ?? "")));
+  }
+  // Linked, then changed on both sides: the phone differently (a conflict), the email in HCP only.
+  const linkedConflict = contacts[25];
+  if (linkedConflict) {
+    const ghl = ghlFields(linkedConflict.id);
+    const base = { ...ghl, phone: "+13035550100" };
+    const id = nextId();
+    list.push(customerOf(id, { ...base, phone: "+17205550199", email: `new.${ghl.email ?? "x@example.com"}` }, 0));
+    hcpState.links.push({ hcpId: id, ghlId: linkedConflict.id, base, syncedAt: iso(NOW - 20 * DAY) });
+    hcpState.log.push({ hcpId: id, ghlId: linkedConflict.id, at: iso(NOW - 20 * DAY), to: "ghl", label: "Phone", from: null, value: "+13035550100", actor: "Office (demo)" });
+  }
+  // Linked and already in agreement.
+  const inSync = contacts[26];
+  if (inSync) {
+    const fields = ghlFields(inSync.id);
+    const id = nextId();
+    list.push(customerOf(id, fields, 30));
+    hcpState.links.push({ hcpId: id, ghlId: inSync.id, base: { ...fields }, syncedAt: iso(NOW - 30 * DAY) });
+  }
+  // A malformed email: refused before anything is sent.
+  list.push(customerOf(nextId(), { ...emptyFields(), first_name: "Maria", last_name: "Quintero", email: "maria@@example", phone: "+19705550111" }, 2));
+  // Nobody in GoHighLevel yet.
+  while (list.length < 72) {
+    const first = pick(random, FIRST);
+    const last = pick(random, LAST);
+    const [city, zip] = pick(random, CITIES);
+    list.push(
+      customerOf(
+        nextId(),
+        {
+          first_name: first,
+          last_name: last,
+          email: random() < 0.8 ? `${first}.${last}${list.length}@example.net`.toLowerCase().replace(/[^a-z0-9.@]/g, "") : null,
+          phone: `+1${pick(random, AREA)}555${String(Math.floor(random() * 9000) + 1000)}`,
+          company_name: random() < 0.2 ? pick(random, COMPANIES) : null,
+          address1: `${Math.floor(random() * 9000 + 100)} ${pick(random, STREETS)}`,
+          city,
+          state: "CO",
+          postal_code: zip,
+          source: pick(random, ["Google", "Yelp", "Referral", null]),
+        },
+        Math.floor(random() * 400),
+      ),
+    );
+  }
+  hcpState.customers = list;
+  return list;
+}
+
+function emptyFields(): SyncFields {
+  return Object.fromEntries(SYNC_FIELDS.map((f) => [f.key, null])) as SyncFields;
+}
+
+function requireHcp(): void {
+  if (!hcpState.configured) {
+    throw { code: "hcp_not_configured", message: "Housecall Pro is not set up: enter its API key in Settings.", details: null } satisfies AppError;
+  }
+}
+
+function hcpCustomer(id: string): FakeCustomer {
+  const found = hcpCustomersStore().find((c) => c.id === id);
+  if (!found) throw { code: "not_found", message: "This Housecall Pro customer doesn’t exist.", details: { customerId: id } } satisfies AppError;
+  return found;
+}
+
+function customerName(c: FakeCustomer): string {
+  return displayNameOf(c.fields.first_name, c.fields.last_name) || c.fields.company_name || c.fields.email || c.id;
+}
+
+function customerSummaryOf(c: FakeCustomer): HcpCustomerSummary {
+  const f = c.fields;
+  const address = [f.address1, f.city, f.state, f.postal_code].filter(Boolean).join(", ");
+  return {
+    id: c.id,
+    name: customerName(c),
+    email: f.email,
+    phone: c.phoneAsTyped ?? f.phone,
+    company: f.company_name,
+    address: address === "" ? null : address,
+    updatedAt: c.updatedAt,
+    linkedContactId: hcpState.links.find((l) => l.hcpId === c.id)?.ghlId ?? null,
+  };
+}
+
+function hcpStatusOf(): HcpStatus {
+  return { configured: hcpState.configured, baseUrl: "http://127.0.0.1:47620/hcp", demo: hcpState.configured && !params.has("hcp") };
+}
+
+function saveHcpKeyFake(form: HcpKeyForm): HcpStatus {
+  const key = form.apiKey.trim();
+  if (key === "" || key === "bad") {
+    throw { code: "unauthorized", message: "Housecall Pro didn’t accept this API key.", details: null } satisfies AppError;
+  }
+  hcpState.configured = true;
+  return { ...hcpStatusOf(), demo: false };
+}
+
+const HCP_PAGE_SIZE = 50;
+
+function hcpCustomersPage(query: string, page: number): HcpCustomerPage {
+  requireHcp();
+  const q = query.trim().toLowerCase();
+  const digits = q.replace(/\D/g, "");
+  const found = hcpCustomersStore()
+    .filter((c) => {
+      if (q === "") return true;
+      const s = customerSummaryOf(c);
+      return (
+        [s.name, s.email, s.address, s.company].some((v) => (v ?? "").toLowerCase().includes(q)) ||
+        (digits.length >= 3 && (c.fields.phone ?? "").includes(digits))
+      );
+    })
+    .sort((x, y) => y.updatedAt.localeCompare(x.updatedAt) || x.id.localeCompare(y.id));
+  const totalPages = Math.max(1, Math.ceil(found.length / HCP_PAGE_SIZE));
+  const current = Math.max(1, page);
+  return {
+    customers: found.slice((current - 1) * HCP_PAGE_SIZE, current * HCP_PAGE_SIZE).map(customerSummaryOf),
+    page: current,
+    totalPages,
+    total: found.length,
+  };
+}
+
+function linkedCustomerOf(contactId: string): HcpCustomerSummary | null {
+  hcpCustomersStore();
+  const link = hcpState.links.find((l) => l.ghlId === contactId);
+  if (!link) return null;
+  requireHcp();
+  return customerSummaryOf(hcpCustomer(link.hcpId));
+}
+
+type Pairing = {
+  matching: SyncPreview["matching"];
+  matchingText: string;
+  candidates: SyncCandidate[];
+  hcpId: string | null;
+  ghlId: string | null;
+  link: FakeLink | null;
+};
+
+function pair(target: SyncTargetRef, choice: SyncMatchChoice | null): Pairing {
+  hcpCustomersStore(); // seeds the links too
+  const fromHcp = target.side === "hcp";
+  const other = fromHcp ? "GoHighLevel contact" : "Housecall Pro customer";
+  const link = hcpState.links.find((l) => (fromHcp ? l.hcpId : l.ghlId) === target.id) ?? null;
+  const base = { candidates: [] as SyncCandidate[], link };
+  const own = { hcpId: fromHcp ? target.id : null, ghlId: fromHcp ? null : target.id };
+  if (link) {
+    return { ...base, ...own, hcpId: link.hcpId, ghlId: link.ghlId, matching: "linked", matchingText: `Linked by an earlier sync (last synced ${link.syncedAt.slice(0, 10)})` };
+  }
+  if (choice !== null) {
+    if (choice.existingId === null) return { ...base, ...own, matching: "new", matchingText: `A new ${other} will be created, as you chose.` };
+    const ids = fromHcp ? { ...own, ghlId: choice.existingId } : { ...own, hcpId: choice.existingId };
+    return { ...base, ...ids, matching: "matched", matchingText: `The ${other} you chose` };
+  }
+  const mine = fromHcp ? hcpCustomer(target.id).fields : ghlFields(target.id);
+  const email = mine.email?.toLowerCase() ?? null;
+  const phone = e164(mine.phone);
+  const found = new Map<string, SyncCandidate>();
+  const note = (id: string, name: string, em: string | null, ph: string | null, by: string) => {
+    const seen = found.get(id);
+    found.set(id, { id, name, email: em, phone: ph, matchedBy: seen ? `${seen.matchedBy} and ${by}` : by });
+  };
+  if (fromHcp) {
+    for (const c of allContacts()) {
+      if (hcpState.links.some((l) => l.ghlId === c.id)) continue;
+      if (email && c.email?.toLowerCase() === email) note(c.id, c.displayName, c.email, c.phone, "email");
+      if (phone && c.phone === phone) note(c.id, c.displayName, c.email, c.phone, "phone");
+    }
+  } else if (hcpState.configured) {
+    for (const c of hcpCustomersStore()) {
+      if (hcpState.links.some((l) => l.hcpId === c.id)) continue;
+      const s = customerSummaryOf(c);
+      if (email && c.fields.email?.toLowerCase() === email) note(c.id, s.name, s.email, s.phone, "email");
+      if (phone && e164(c.fields.phone) === phone) note(c.id, s.name, s.email, s.phone, "phone");
+    }
+  }
+  const candidates = [...found.values()];
+  if (candidates.length > 1) {
+    return { ...base, ...own, candidates, matching: "ambiguous", matchingText: `${candidates.length} records match. Choose the ${other} to sync with, or create a new one.` };
+  }
+  const only = candidates[0];
+  if (only) {
+    const ids = fromHcp ? { ...own, ghlId: only.id } : { ...own, hcpId: only.id };
+    const by = only.matchedBy.startsWith("email") ? "email address" : "phone number";
+    return { ...base, ...ids, matching: "matched", matchingText: `The ${other} with the same ${by}` };
+  }
+  return { ...base, ...own, matching: "new", matchingText: `No ${other} matches: a new one will be created.` };
+}
+
+type Plan = {
+  pairing: Pairing;
+  hcp: SyncFields | null;
+  ghl: SyncFields | null;
+  toGhl: SyncFieldChange[];
+  toHcp: SyncFieldChange[];
+  conflicts: SyncConflictView[];
+  problems: SyncProblem[];
+};
+
+function plan(target: SyncTargetRef, choice: SyncMatchChoice | null): Plan {
+  requireHcp();
+  const pairing = pair(target, choice);
+  const hcp = pairing.hcpId ? hcpCustomer(pairing.hcpId).fields : null;
+  const ghl = pairing.ghlId ? ghlFields(pairing.ghlId) : null;
+  const result: Plan = { pairing, hcp, ghl, toGhl: [], toHcp: [], conflicts: [], problems: [] };
+  if (pairing.matching === "ambiguous") return result;
+  const base = pairing.link?.base ?? null;
+  for (const { key, label, hcpWritable } of SYNC_FIELDS) {
+    const h = hcp?.[key] ?? null;
+    const g = ghl?.[key] ?? null;
+    if (h === g) continue;
+    if (ghl === null) {
+      if (h !== null) result.toGhl.push({ field: key, label, from: null, to: h });
+      continue;
+    }
+    if (hcp === null) {
+      if (g !== null && hcpWritable) result.toHcp.push({ field: key, label, from: null, to: g });
+      continue;
+    }
+    const b = base ? base[key] : null;
+    const hcpChanged = base ? h !== b : h !== null;
+    const ghlChanged = base ? g !== b : g !== null;
+    if (hcpChanged && !ghlChanged) result.toGhl.push({ field: key, label, from: g, to: h });
+    else if (ghlChanged && !hcpChanged) {
+      if (hcpWritable) result.toHcp.push({ field: key, label, from: h, to: g });
+    } else result.conflicts.push({ field: key, label, base: b, hcp: h, ghl: g });
+  }
+  for (const [side, fields] of [["hcp", hcp], ["ghl", ghl]] as const) {
+    const email = fields?.email;
+    if (email && !EMAIL.test(email)) {
+      result.problems.push({ side, field: "email", label: "Email", message: `“${email}” is not a valid email address.` });
+    }
+    const phone = fields?.phone;
+    if (phone && !E164.test(phone)) {
+      result.problems.push({ side, field: "phone", label: "Phone", message: `“${phone}” can’t be read as a phone number.` });
+    }
+  }
+  return result;
+}
+
+function followUpTasksOf(): SyncTaskView[] {
+  return hcpState.settings.followUpTasks.map((task) => {
+    const due = new Date(NOW);
+    due.setUTCDate(due.getUTCDate() + task.dueInDays);
+    due.setUTCHours(task.dueHour, 0, 0, 0);
+    return { title: task.title, dueDate: due.toISOString() };
+  });
+}
+
+function recordView(id: string | null, name: string, fields: SyncFields | null): SyncRecordView | null {
+  if (id === null || fields === null) return null;
+  return { id, name, fields: SYNC_FIELDS.map(({ key, label }) => ({ field: key, label, value: fields[key] })) };
+}
+
+function previewOf(target: SyncTargetRef, choice: SyncMatchChoice | null): SyncPreview {
+  const p = plan(target, choice);
+  const createsGhl = p.pairing.matching !== "ambiguous" && p.ghl === null;
+  const createsHcp = p.pairing.matching !== "ambiguous" && p.hcp === null;
+  return {
+    target,
+    matching: p.pairing.matching,
+    matchingText: p.pairing.matchingText,
+    candidates: p.pairing.candidates,
+    hcp: recordView(p.pairing.hcpId, p.pairing.hcpId ? customerName(hcpCustomer(p.pairing.hcpId)) : "", p.hcp),
+    ghl: recordView(p.pairing.ghlId, p.pairing.ghlId ? getContact(p.pairing.ghlId).displayName : "", p.ghl),
+    toGhl: p.toGhl,
+    toHcp: p.toHcp,
+    conflicts: p.conflicts,
+    problems: p.problems,
+    followUpTasks: createsGhl ? followUpTasksOf() : [],
+    willSend: p.toGhl.length > 0 || p.toHcp.length > 0 || createsGhl || createsHcp,
+    resuming: hcpState.stopped.has(`${target.side}:${target.id}`),
+  };
+}
+
+/** A contact form that sets the changed fields ("" clears one) and leaves the rest. */
+function formOf(changes: readonly SyncFieldChange[]): ContactForm {
+  const form: ContactForm = { ...EMPTY_FORM };
+  for (const change of changes) {
+    const field = SYNC_FIELDS.find((f) => f.key === change.field);
+    if (field) form[field.form] = change.to ?? "";
+  }
+  return form;
+}
+
+function syncApplyFake(target: SyncTargetRef, choices: SyncFieldChoice[], choice: SyncMatchChoice | null): SyncResult {
+  if (!cache().online) {
+    throw { code: "offline", message: "GoHighLevel can’t be reached: sync once the connection is back.", details: null } satisfies AppError;
+  }
+  const p = plan(target, choice);
+  if (p.pairing.matching === "ambiguous") {
+    throw { code: "needs_match_choice", message: "Several records match: choose which one to sync with.", details: null } satisfies AppError;
+  }
+  if (p.problems.length > 0) {
+    const messages = p.problems.map((x) => `${x.label} (${x.side === "hcp" ? "Housecall Pro" : "GoHighLevel"}): ${x.message}`);
+    throw { code: "validation", message: messages.join(" "), details: { messages } } satisfies AppError;
+  }
+  const toGhl = [...p.toGhl];
+  const toHcp = [...p.toHcp];
+  const unresolved: string[] = [];
+  for (const conflict of p.conflicts) {
+    const keep = choices.find((c) => c.field === conflict.field)?.keep ?? "nothing";
+    if (keep === "hcp") toGhl.push({ field: conflict.field, label: conflict.label, from: conflict.ghl, to: conflict.hcp });
+    else if (keep === "ghl") toHcp.push({ field: conflict.field, label: conflict.label, from: conflict.hcp, to: conflict.ghl });
+    else unresolved.push(conflict.field);
+  }
+  const key = `${target.side}:${target.id}`;
+  const stopHere = failing.has("sync") && !failedAlready.has("sync");
+  let ghlId = p.pairing.ghlId;
+  let created: SyncSide | null = null;
+  const tasksCreated: string[] = [];
+  // Step 1: GoHighLevel (looked up first on a resumed create, so nothing is made twice).
+  if (ghlId === null) {
+    const earlier = hcpState.links.find((l) => l.hcpId === p.pairing.hcpId);
+    if (earlier) ghlId = earlier.ghlId;
+    else {
+      ghlId = createContact(formOf(toGhl)).id;
+      created = "ghl";
+      listTasks(ghlId);
+      for (const task of followUpTasksOf()) {
+        taskStore.get(ghlId)!.push({ id: newId("task-"), title: task.title, body: null, dueDate: task.dueDate, completed: false, assignedTo: null, pending: false });
+        tasksCreated.push(task.title);
+      }
+    }
+  } else if (toGhl.length > 0) {
+    updateContact(ghlId, formOf(toGhl));
+  }
+  if (stopHere) {
+    failedAlready.add("sync");
+    hcpState.stopped.add(key);
+    if (p.pairing.hcpId && ghlId) {
+      hcpState.links.push({ hcpId: p.pairing.hcpId, ghlId, base: { ...(p.hcp ?? emptyFields()) }, syncedAt: new Date().toISOString() });
+    }
+    throw { code: "sync_stopped", message: "Housecall Pro couldn’t be reached while updating the customer.", details: { step: "update the Housecall Pro customer" } } satisfies AppError;
+  }
+  // Step 2: Housecall Pro.
+  let hcpId = p.pairing.hcpId;
+  if (hcpId === null) {
+    const fields = { ...emptyFields(), ...Object.fromEntries(toHcp.map((c) => [c.field, c.to])) } as SyncFields;
+    hcpId = `cus_new_${newId("")}`;
+    hcpCustomersStore().push(customerOf(hcpId, fields, 0));
+    created = "hcp";
+  } else if (toHcp.length > 0) {
+    const customer = hcpCustomer(hcpId);
+    for (const change of toHcp) customer.fields[change.field as SyncFieldKey] = change.to;
+    customer.phoneAsTyped = customer.fields.phone;
+    customer.updatedAt = new Date().toISOString();
+  }
+  // Step 3: the link and its snapshot; a field left in conflict keeps its old base.
+  const now = new Date().toISOString();
+  const merged = { ...ghlFields(ghlId) };
+  const oldBase = p.pairing.link?.base;
+  for (const field of unresolved) merged[field as SyncFieldKey] = oldBase?.[field as SyncFieldKey] ?? null;
+  hcpState.links = hcpState.links.filter((l) => l.hcpId !== hcpId && l.ghlId !== ghlId);
+  hcpState.links.push({ hcpId, ghlId, base: merged, syncedAt: now });
+  hcpState.stopped.delete(key);
+  for (const [to, changes] of [["ghl", toGhl], ["hcp", toHcp]] as const) {
+    for (const change of changes) {
+      hcpState.log.unshift({ hcpId, ghlId, at: now, to, label: change.label, from: change.from, value: change.to, actor: "Office (demo)" });
+    }
+  }
+  return {
+    ghlContactId: ghlId,
+    hcpCustomerId: hcpId,
+    created,
+    changedInGhl: toGhl.length,
+    changedInHcp: toHcp.length,
+    unresolved: unresolved.length,
+    tasksCreated,
+    nothingSent: toGhl.length === 0 && toHcp.length === 0 && created === null,
+  };
+}
+
+function syncLogOf(target: SyncTargetRef): SyncLogLine[] {
+  hcpCustomersStore();
+  return hcpState.log
+    .filter((line) => (target.side === "hcp" ? line.hcpId : line.ghlId) === target.id)
+    .sort((x, y) => y.at.localeCompare(x.at))
+    .map(({ hcpId: _h, ghlId: _g, ...line }) => line);
+}
+
+function syncSettingsView(): SyncSettingsView {
+  const s = hcpState.settings;
+  const mapping = [
+    "first_name / last_name ↔ firstName / lastName",
+    "email ↔ email (compared lowercase)",
+    "mobile_number, else home_number, else work_number ↔ phone (numbers compared in E.164, default country code +1)",
+    ...(s.homePhoneField ? [`home_number (when not the phone) ↔ custom field ${s.homePhoneField}`] : []),
+    ...(s.workPhoneField ? [`work_number (when not the phone) ↔ custom field ${s.workPhoneField}`] : []),
+    "company ↔ companyName (HCP company_name is your own account and is not synced)",
+    "first service (else first) address → address1 (street, line 2), city, state, postalCode, country; HCP → GHL only, since HCP addresses cannot be updated",
+    "lead_source ↔ source",
+    "tags ↔ tags, tag by tag: additions and removals on either side are copied, no list is ever replaced",
+    "notes → a GHL note starting with [HCP note <hash>], created once per text",
+    `the HCP customer id is kept in custom field ${s.hcpIdField}`,
+    "deletes are never synced; conflicting edits change nothing until you choose",
+  ];
+  return { mapping, ...structuredClone(s) };
+}
+
+function saveSyncSettingsFake(form: SyncSettingsForm): SyncSettingsView {
+  if (form.hcpIdField.trim() === "") {
+    throw { code: "validation", message: "The custom field for the Housecall Pro id is needed: it links the two records.", details: null } satisfies AppError;
+  }
+  for (const task of form.followUpTasks) {
+    if (task.title.trim() === "") throw { code: "validation", message: "Every follow-up task needs a title.", details: null } satisfies AppError;
+    if (task.dueHour > 23 || task.dueInDays > 365) {
+      throw { code: "validation", message: `“${task.title}”: the due day must be within a year and the hour 0–23.`, details: null } satisfies AppError;
+    }
+  }
+  hcpState.settings = {
+    homePhoneField: form.homePhoneField.trim(),
+    workPhoneField: form.workPhoneField.trim(),
+    hcpIdField: form.hcpIdField.trim(),
+    followUpTasks: form.followUpTasks.map((t) => ({ ...t, title: t.title.trim(), body: t.body.trim() })),
+  };
+  return syncSettingsView();
+}
+
+/** The HCP and sync commands; `undefined` for any other command. */
+function housecallCommand(command: string, args: Record<string, unknown>): { value: unknown } | undefined {
+  const target = args.target as SyncTargetRef;
+  switch (command) {
+    case "hcp_status":
+      return { value: hcpStatusOf() };
+    case "save_hcp_key":
+      return { value: saveHcpKeyFake(args.form as HcpKeyForm) };
+    case "hcp_customers":
+      maybeFail("hcp");
+      return { value: hcpCustomersPage(String(args.query ?? ""), Number(args.page ?? 1)) };
+    case "hcp_customer":
+      requireHcp();
+      return { value: customerSummaryOf(hcpCustomer(String(args.customerId ?? ""))) };
+    case "linked_customer":
+      return { value: linkedCustomerOf(String(args.contactId ?? "")) };
+    case "sync_preview":
+      return { value: previewOf(target, (args.matchChoice as SyncMatchChoice | null) ?? null) };
+    case "sync_apply":
+      return { value: syncApplyFake(target, (args.choices as SyncFieldChoice[]) ?? [], (args.matchChoice as SyncMatchChoice | null) ?? null) };
+    case "sync_log":
+      return { value: syncLogOf(target) };
+    case "sync_settings":
+      return { value: syncSettingsView() };
+    case "save_sync_settings":
+      return { value: saveSyncSettingsFake(args.form as SyncSettingsForm) };
+    default:
+      return undefined;
+  }
 }

@@ -38,6 +38,12 @@ export function describeError(error: unknown, what: string): ErrorDescription {
       return { title: `Couldn’t load ${what}`, message: OFFLINE_READ_MESSAGE };
     case "cache_unavailable":
       return { title: `Couldn’t load ${what}`, message: message || CACHE_UNAVAILABLE_MESSAGE };
+    case "hcp_not_configured":
+      return { title: `Couldn’t load ${what}`, message: HCP_NOT_CONFIGURED_MESSAGE };
+    case "needs_match_choice":
+      return { title: `Couldn’t load ${what}`, message: message || NEEDS_MATCH_CHOICE_MESSAGE };
+    case "sync_stopped":
+      return { title: `Couldn’t load ${what}`, message: message || SYNC_STOPPED_MESSAGE };
     default:
       return { title: `Couldn’t load ${what}`, message: message || "Something went wrong." };
   }
@@ -88,10 +94,21 @@ export function describeWriteError(error: unknown, action: string): ErrorDescrip
       return { title, message: message || "GoHighLevel can’t be reached and this change can’t wait for it. Try again once the connection is back." };
     case "cache_unavailable":
       return { title, message: message || CACHE_UNAVAILABLE_MESSAGE };
+    case "hcp_not_configured":
+      return { title, message: HCP_NOT_CONFIGURED_MESSAGE };
+    case "needs_match_choice":
+      return { title, message: message || NEEDS_MATCH_CHOICE_MESSAGE };
+    case "sync_stopped":
+      return { title: "The sync stopped part-way", message: `${message || SYNC_STOPPED_MESSAGE} Retry continues where it stopped.` };
     default:
       return { title, message: message || "Something went wrong." };
   }
 }
+
+export const HCP_NOT_CONFIGURED_MESSAGE =
+  "Housecall Pro isn’t set up yet: enter its API key in Settings → Housecall Pro.";
+const NEEDS_MATCH_CHOICE_MESSAGE = "Several records match: choose which one to sync with.";
+const SYNC_STOPPED_MESSAGE = "A change couldn’t be sent.";
 
 const KEYRING_MESSAGE =
   "The system keyring, where Switchboard keeps sign-ins safe, can’t be used on this computer right now. Make sure you are logged in to your desktop session (or that the keyring service is running) and try again.";

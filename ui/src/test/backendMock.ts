@@ -37,6 +37,13 @@ const DEFAULTS: Partial<Record<keyof typeof Backend, (...args: never[]) => unkno
   // As if GoHighLevel couldn't be asked: nothing is re-read.
   refreshContact: () => Promise.resolve(false),
   outboxItems: () => Promise.resolve([]),
+  // Housecall Pro not set up, nothing linked: the contact view shows no HCP pieces.
+  hcpStatus: () => Promise.resolve({ configured: false, baseUrl: "", demo: false }),
+  linkedCustomer: () => Promise.resolve(null),
+  hcpCustomer: () => Promise.reject({ code: "not_found", message: "No such customer in the test", details: null }),
+  syncLog: () => Promise.resolve([]),
+  hcpCustomers: () =>
+    Promise.reject({ code: "hcp_not_configured", message: "Housecall Pro is not set up", details: null }),
 };
 
 export async function mockBackend(): Promise<typeof Backend> {
