@@ -59,6 +59,7 @@ pub fn run() {
                     error.message
                 })?;
             app.manage(sessions);
+            warm_up(app.handle().clone());
             window::open_main_window(app.handle())?;
             Ok(())
         })
@@ -117,4 +118,17 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window");
+}
+
+/// Opens the active location (its saved sign-in from the keyring, its cache)
+/// while the web view starts, so the first list is answered at once.
+fn warm_up(handle: tauri::AppHandle) {
+    use tauri::Manager;
+    tauri::async_runtime::spawn(async move {
+        let sessions = handle.state::<Sessions>();
+        if let Err(error) = sessions.active().await {
+            // Signed out, or a sign-in to renew: the UI asks again and shows it.
+            tracing::debug!(code = ?error.code, "no location opened at start");
+        }
+    });
 }

@@ -123,6 +123,27 @@ async fn page_times_ms(app: &App) -> Option<(f64, f64)> {
     Some((times.first()?.as_f64()?, times.get(1)?.as_f64()?))
 }
 
+/// Every `switchboard:` performance mark of the page, in epoch ms, in order.
+async fn marks_ms(app: &App) -> Vec<(String, f64)> {
+    let marks = app
+        .client
+        .execute(
+            "const origin = Date.now() - performance.now();
+             return performance.getEntriesByType('mark')
+               .filter((m) => m.name.startsWith('switchboard:'))
+               .map((m) => [m.name, origin + m.startTime]);",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default();
+    marks
+        .iter()
+        .filter_map(|m| Some((m.get(0)?.as_str()?.to_owned(), m.get(1)?.as_f64()?)))
+        .collect()
+}
+
 fn file_mb(path: &Path) -> f64 {
     std::fs::metadata(path)
         .map(|m| m.len() as f64 / 1e6)
@@ -194,6 +215,9 @@ async fn main() {
         }
         let (page_start, painted) = times.expect("the UI marks its first list paint");
         let paint = painted - start;
+        for (name, at) in marks_ms(&app).await {
+            eprintln!("run {run}:   {:>6.0} ms  {name}", at - start);
+        }
         eprintln!(
             "run {run}: the web view began loading the page {:.0} ms after the process started",
             page_start - start

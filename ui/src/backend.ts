@@ -123,12 +123,29 @@ function getInvoke(): Promise<Invoke> {
   return invoker;
 }
 
+/** Commands whose first call was marked (see `markFirstCall`). */
+const markedCommands = new Set<string>();
+
+/**
+ * Performance marks around the first call of each command, so the cold-start benchmark
+ * (tests/benches/cold_start.rs) can show where start-up time goes.
+ */
+function markFirstCall(command: string): (() => void) | null {
+  if (markedCommands.has(command)) return null;
+  markedCommands.add(command);
+  performance.mark(`switchboard:ipc:${command}:sent`);
+  return () => performance.mark(`switchboard:ipc:${command}:answered`);
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  const answered = markFirstCall(command);
   const run = await getInvoke();
   try {
     return await run<T>(command, args);
   } catch (reason) {
     throw toAppError(reason);
+  } finally {
+    answered?.();
   }
 }
 
