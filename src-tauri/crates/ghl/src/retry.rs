@@ -52,7 +52,7 @@ impl RetryPolicy {
 
     /// Full jitter: uniformly random in `[0, min(max_delay, base_delay · 2^(retry-1))]`.
     /// `retry` counts from 1.
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+    pub fn backoff(&self, retry: u32) -> Duration {
         let exp = retry.saturating_sub(1).min(30);
         let ceiling = self
             .base_delay
@@ -94,5 +94,29 @@ mod tests {
         assert_eq!(zero.backoff(3), Duration::ZERO);
         assert_eq!(RetryPolicy::none().max_attempts, 1);
         assert_eq!(RetryPolicy::default().max_attempts, 4);
+    }
+
+    #[test]
+    fn backoff_is_bounded_jittered_and_grows() {
+        let p = RetryPolicy {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            max_rate_limit_wait: Duration::from_secs(1),
+        };
+        for retry in 1..=40u32 {
+            let cap = Duration::from_millis(100 * (1u64 << (retry - 1).min(20))).min(p.max_delay);
+            for _ in 0..50 {
+                assert!(p.backoff(retry) <= cap);
+            }
+        }
+        let draws: std::collections::HashSet<Duration> = (0..200).map(|_| p.backoff(5)).collect();
+        assert!(draws.len() > 100, "full jitter spreads the delays");
+        let zero = RetryPolicy {
+            base_delay: Duration::ZERO,
+            ..p
+        };
+        assert_eq!(zero.backoff(3), Duration::ZERO);
+        assert_eq!(RetryPolicy::none().max_attempts, 1);
     }
 }

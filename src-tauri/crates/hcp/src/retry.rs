@@ -11,85 +11,8 @@
 //!   returned, as [`crate::Error::OutcomeUnknown`] when the server may have
 //!   acted on it.
 
-use std::time::Duration;
+//!
+//! The policy itself (attempts, backoff with full jitter, the longest
+//! `Retry-After` to sit out) is the GHL client's: one implementation for both.
 
-use rand::Rng;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Tries in all, including the first (1 = never repeat).
-    pub max_attempts: u32,
-    /// Backoff before the first repeat is up to this; it doubles each time.
-    pub base_delay: Duration,
-    /// Cap of a single backoff.
-    pub max_delay: Duration,
-    /// Longest `Retry-After` to sit out; a longer one fails at once with
-    /// `RateLimited { retry_after }`. A 429 without `Retry-After` waits one
-    /// backoff step instead.
-    pub max_rate_limit_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(8),
-            max_rate_limit_wait: Duration::from_secs(60),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Never repeat a request.
-    pub fn none() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        }
-    }
-
-    /// Full jitter: uniformly random in `[0, min(max_delay, base_delay · 2^(retry-1))]`.
-    /// `retry` counts from 1.
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let exp = retry.saturating_sub(1).min(30);
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1u32 << exp)
-            .min(self.max_delay);
-        if ceiling.is_zero() {
-            return Duration::ZERO;
-        }
-        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(rand::rng().random_range(0..=nanos))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_is_bounded_jittered_and_grows() {
-        let p = RetryPolicy {
-            max_attempts: 10,
-            base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_millis(1000),
-            max_rate_limit_wait: Duration::from_secs(1),
-        };
-        for retry in 1..=40u32 {
-            let cap = Duration::from_millis(100 * (1u64 << (retry - 1).min(20))).min(p.max_delay);
-            for _ in 0..50 {
-                assert!(p.backoff(retry) <= cap);
-            }
-        }
-        let draws: std::collections::HashSet<Duration> = (0..200).map(|_| p.backoff(5)).collect();
-        assert!(draws.len() > 100, "full jitter spreads the delays");
-        let zero = RetryPolicy {
-            base_delay: Duration::ZERO,
-            ..p
-        };
-        assert_eq!(zero.backoff(3), Duration::ZERO);
-        assert_eq!(RetryPolicy::none().max_attempts, 1);
-    }
-}
+pub use ghl::RetryPolicy;
