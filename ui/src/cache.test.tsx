@@ -105,19 +105,32 @@ describe("header", () => {
   });
 
   it("re-reads the list when cached data changes, at most once a second", async () => {
-    const { send } = watchWith(cacheStatus({ generation: 1 }));
+    const { send } = watchWith(cacheStatus({ generation: 0 }));
     renderApp();
     await screen.findByText("31 contacts");
     expect(api.listContacts).toHaveBeenCalledTimes(1);
     api.listContacts.mockResolvedValue(pageOf([ANNA, ...PEOPLE, contactSummary("new", "Zed New")]));
-    send(cacheStatus({ generation: 2 }));
+    send(cacheStatus({ generation: 1 }));
     expect(await screen.findByText("32 contacts")).toBeInTheDocument();
     expect(api.listContacts).toHaveBeenCalledTimes(2);
     // A burst of changes is one more re-read, a second later.
+    send(cacheStatus({ generation: 2 }));
     send(cacheStatus({ generation: 3 }));
-    send(cacheStatus({ generation: 4 }));
     expect(api.listContacts).toHaveBeenCalledTimes(2);
     await waitFor(() => expect(api.listContacts).toHaveBeenCalledTimes(3), { timeout: 2500 });
+  });
+
+  it("re-reads the list when the first status says the cache changed since it was opened", async () => {
+    // A short first download can finish before the watch starts: the list read while the
+    // cache was still empty must not stay on screen.
+    api.listContacts.mockResolvedValueOnce(pageOf([]));
+    let startWatch: (watch: { status: CacheStatus; stop: () => void }) => void = () => undefined;
+    api.watchCache.mockReturnValue(new Promise((resolve) => (startWatch = resolve)));
+    renderApp();
+    await waitFor(() => expect(api.listContacts).toHaveBeenCalledTimes(1));
+    await act(async () => startWatch({ status: cacheStatus({ generation: 2 }), stop: vi.fn() }));
+    expect(await screen.findByText("31 contacts")).toBeInTheDocument();
+    expect(api.listContacts).toHaveBeenCalledTimes(2);
   });
 
   it("shows a notice that can be dismissed", async () => {

@@ -121,8 +121,11 @@ export function CacheStatusProvider({ locationId, children }: { locationId: stri
     if (generation === null) return;
     const before = seen.current;
     seen.current = { locationId, generation };
-    // The first status of a location only says where things are now.
-    if (before === null || before.locationId !== locationId || before.generation === generation) return;
+    // A location's first status may come after changes its list was read before (a
+    // short first download finishes before the watch starts): the generation counts
+    // changes since the cache was opened, so anything but 0 is a reason to re-read.
+    const firstOfLocation = before === null || before.locationId !== locationId;
+    if (firstOfLocation ? generation === 0 : before.generation === generation) return;
     const run = () => {
       timer.current = undefined;
       // An optimistic change on the way would be overwritten by the re-read: wait for it.

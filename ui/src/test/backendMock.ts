@@ -22,7 +22,7 @@ export function cacheStatus(overrides: Partial<CacheStatus> = {}): CacheStatus {
     outbox: { waiting: 0, conflicts: 0, rejected: 0 },
     notice: null,
     lastError: null,
-    generation: 1,
+    generation: 0,
     ...overrides,
   };
 }
