@@ -326,6 +326,7 @@ fn main() {
         lines.push(Stats(first).line(&format!("list {order:?}: first page")));
         lines.push(Stats(next).line(&format!("list {order:?}: next page (keyset)")));
     }
+    let overview_line = overview_bench(&store, &dataset, anchor);
     let (_, count_time) = time(|| store.count().expect("count"));
 
     println!(
@@ -360,7 +361,80 @@ fn main() {
     for l in lines {
         println!("{l}");
     }
+    println!("{overview_line}");
     for h in hits {
         println!("{h}");
     }
+}
+
+/// Contacts whose tasks and appointments are cached for the overview bench:
+/// they are cached when a contact is opened, so a share of the location.
+const OVERVIEW_OPENED_SHARE: usize = 20;
+const OVERVIEW_RUNS: usize = 100;
+
+/// `Store::overview` with 1 in 20 contacts opened (4 tasks, 2 appointments
+/// each, due within a month either side of now): its table row, and a line
+/// about what it found on stderr.
+fn overview_bench(store: &Store, dataset: &sandbox::Dataset, now: time::OffsetDateTime) -> String {
+    let opened = (dataset.contacts.len() / OVERVIEW_OPENED_SHARE).max(1);
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let at = |rng: &mut ChaCha8Rng| {
+        let minutes = rng.random_range(-30 * 24 * 60..30 * 24 * 60);
+        ghl::datetime::to_rfc3339(now + time::Duration::minutes(minutes))
+    };
+    for c in dataset.contacts.iter().take(opened) {
+        let tasks: Vec<ghl::Task> = (0..4)
+            .map(|i| {
+                let v = json!({
+                    "id": format!("{}-t{i}", c.id), "title": "Follow up",
+                    "dueDate": at(&mut rng), "completed": rng.random_bool(0.3),
+                });
+                serde_json::from_value(v).expect("task json")
+            })
+            .collect();
+        store.replace_tasks(&c.id, &tasks).expect("tasks");
+        let appointments: Vec<ghl::Appointment> = (0..2)
+            .map(|i| {
+                let v = json!({
+                    "id": format!("{}-a{i}", c.id), "title": "Visit", "startTime": at(&mut rng),
+                });
+                serde_json::from_value(v).expect("appointment json")
+            })
+            .collect();
+        store
+            .replace_appointments(&c.id, &appointments)
+            .expect("appointments");
+    }
+    let today_start = now - time::Duration::hours(12);
+    let window = store::OverviewWindow {
+        now,
+        today_start,
+        today_end: today_start + time::Duration::days(1),
+        week_end: today_start + time::Duration::days(7),
+        limit: 50,
+        recent: 10,
+    };
+    let mut times = Vec::with_capacity(OVERVIEW_RUNS);
+    let mut found = None;
+    for _ in 0..OVERVIEW_RUNS {
+        let (o, d) = time(|| store.overview(&window).expect("overview"));
+        times.push(d);
+        found = Some(o);
+    }
+    let o = found.expect("ran");
+    eprintln!(
+        "overview: {opened} opened contacts ({} tasks, {} appointments): {} overdue, {} due today, {} appointments today, {} this week, {} recent",
+        opened * 4,
+        opened * 2,
+        o.overdue.total,
+        o.due_today.total,
+        o.appointments_today.total,
+        o.appointments_week.total,
+        o.recently_updated.len()
+    );
+    Stats(times).line(&format!(
+        "overview ({opened} opened contacts: {} tasks, {} appointments)",
+        opened * 4,
+        opened * 2
+    ))
 }

@@ -38,6 +38,9 @@ pub enum Error {
     /// kind's format, a conflict resolved without a choice for every field).
     #[error("The queued edit cannot be used: {0}")]
     InvalidEntry(String),
+    /// An alert rule that could never match (no field, no tag, no contact).
+    #[error("This alert rule is incomplete: {0}")]
+    InvalidAlertRule(String),
     /// The GHL API failed during a pull, refresh or outbox replay.
     #[error(transparent)]
     Api(#[from] ghl::Error),
@@ -56,6 +59,7 @@ impl Error {
             Error::NoFullPull => "needs_full_pull",
             Error::Cancelled => "cancelled",
             Error::InvalidEntry(_) => "invalid_entry",
+            Error::InvalidAlertRule(_) => "invalid_alert_rule",
             Error::Api(e) => e.code(),
         }
     }

@@ -23,6 +23,7 @@
 //! `tokio::task::spawn_blocking` or accept the short block. Reads use their
 //! own connection, so they run while a pull writes (WAL mode).
 
+mod alerts;
 mod contacts;
 mod cursor;
 mod error;
@@ -30,6 +31,7 @@ mod local;
 mod meta;
 mod open;
 mod outbox;
+mod overview;
 mod pull;
 mod pull_state;
 mod related;
@@ -44,6 +46,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use alerts::{
+    field_label, ActivityEntry, AlertKind, AlertRule, AlertScope, HcpCustomerChange, NewAlertRule,
+    WATCHABLE_FIELDS,
+};
 pub use contacts::{contact_from_search, ContactRow, ListOrder, Page, MAX_PAGE_SIZE};
 pub use error::{Error, Result};
 pub use local::LOCAL_ID_PREFIX;
@@ -51,6 +57,9 @@ pub use open::Opened;
 pub use outbox::{
     new_client_key, AnswerWriter, Choice, OutboxCounts, OutboxEntry, OutboxKind, OutboxState,
     QueuedEdit, ServerAnswer,
+};
+pub use overview::{
+    Limited, Overview, OverviewAppointment, OverviewTask, OverviewWindow, WaitingContact,
 };
 pub use pull::{
     full_pull, incremental_refresh, PullProgress, PullSummary, RefreshSummary, PULL_PAGE_SIZE,

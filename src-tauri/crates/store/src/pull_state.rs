@@ -178,6 +178,8 @@ impl Store {
     ) -> Result<()> {
         self.write(|tx| {
             ensure_row(tx)?;
+            // Before the write: the rules compare against the cached copies.
+            crate::alerts::detect_in(tx, contacts)?;
             crate::contacts::upsert_in(tx, contacts)?;
             tx.execute(
                 "UPDATE pull_state SET high_water_ms = max(coalesce(high_water_ms, ?1), ?1)

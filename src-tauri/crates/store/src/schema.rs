@@ -178,6 +178,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "#,
     // 3: sync links, sync log, apply progress, learnt custom field ids.
     crate::sync_state::MIGRATION,
+    // 4: change alerts: the rules and the activity feed they fill.
+    crate::alerts::MIGRATION,
 ];
 
 /// The schema version this build writes.
