@@ -25,6 +25,19 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "ui: typecheck, lint, unit tests"
 (cd ui && npm run --silent typecheck && npm run --silent lint && npm test --silent)
 
+# What jsdom cannot check (colour contrast above all): axe-core in headless Chromium
+# on the main screens of the fake-backend UI, light and dark (about a minute).
+step "ui: axe-core in Chromium, light and dark themes"
+(cd ui && npx vite build --mode fake --outDir dist-fake --logLevel warn)
+(cd ui && exec node_modules/.bin/vite preview --outDir dist-fake --port 4173 --strictPort >/dev/null 2>&1) &
+preview=$!
+for _ in $(seq 1 50); do curl -fs -o /dev/null http://localhost:4173/ && break; sleep 0.2; done
+status=0
+node --experimental-websocket scripts/a11y-browser.mjs http://localhost:4173/ || status=$?
+kill "$preview" 2>/dev/null || true
+wait "$preview" 2>/dev/null || true
+[ "$status" -eq 0 ]
+
 # Tests use the real OS keyring: a private session bus with a throwaway
 # gnome-keyring, so nothing touches the person's own keyring and nothing
 # the web view starts outlives the run.
@@ -36,5 +49,12 @@ scripts/with-keyring.sh cargo test --workspace --locked
 # binary they drive was built by the step above for src-tauri's own tests.
 step "end-to-end: the real app under Xvfb over WebDriver"
 scripts/with-keyring.sh cargo test --workspace --locked -- --ignored --test-threads=1
+
+# The .deb of the debug binary the steps above built (bundling only, a few
+# seconds: `tauri bundle` packs the existing binary, nothing is compiled), then
+# its contents and a start of the packaged app (scripts/check-deb.sh).
+step "package: .deb contents and a start of the packaged app"
+ui/node_modules/.bin/tauri bundle --ci --debug --bundles deb
+scripts/check-deb.sh "$(ls -t target/debug/bundle/deb/*.deb | head -n 1)"
 
 step "all tests passed in $((SECONDS - started)) s"

@@ -34,6 +34,16 @@ fn main() {
         "remove_tags",
         "known_tags",
         "list_business_contacts",
+        "import_preview",
+        "import_remap",
+        "import_start",
+        "import_cancel",
+        "import_show_report",
+        "alert_rules",
+        "save_alert_rule",
+        "delete_alert_rule",
+        "activity",
+        "mark_activity_read",
         "watch_cache",
         "refresh_cache",
         "pause_download",
@@ -53,6 +63,11 @@ fn main() {
         "sync_log",
         "sync_settings",
         "save_sync_settings",
+        "overview",
+        "app_settings",
+        "save_app_settings",
+        "open_logs_folder",
+        "open_data_folder",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run the Tauri build script");

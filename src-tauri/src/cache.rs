@@ -14,8 +14,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::ipc::{AppError, CacheActivity, CacheProgress, CacheStatus, ErrorCode, OutboxCounts};
 
-/// How often the cache is brought up to date while the app runs.
-pub const REFRESH_INTERVAL: Duration = Duration::from_secs(5 * 60);
 /// How often an offline app checks whether GoHighLevel is back.
 pub const OFFLINE_RETRY: Duration = Duration::from_secs(10);
 /// How long a start with a full cache leaves the machine to the first paint
@@ -38,7 +36,9 @@ pub struct LocationCache {
     stop: CancellationToken,
     /// Cancels the download in progress (Pause).
     download: Mutex<CancellationToken>,
-    refresh_interval: Duration,
+    /// Settings → General; a change applies to the wait in progress.
+    refresh_interval: Mutex<Duration>,
+    interval_changed: Notify,
 }
 
 impl std::fmt::Debug for LocationCache {
@@ -73,7 +73,7 @@ impl From<store::Error> for AppError {
                 message: error.to_string(),
                 details: None,
             },
-            store::Error::InvalidEntry(_) => AppError {
+            store::Error::InvalidEntry(_) | store::Error::InvalidAlertRule(_) => AppError {
                 code: ErrorCode::Validation,
                 message: error.to_string(),
                 details: None,
@@ -151,6 +151,7 @@ impl LocationCache {
             download_paused: false,
             last_refreshed_at: None,
             outbox: OutboxCounts::default(),
+            unread_activity: 0,
             notice,
             last_error: None,
             generation: 0,
@@ -166,7 +167,8 @@ impl LocationCache {
             wake: Notify::new(),
             stop: CancellationToken::new(),
             download: Mutex::new(CancellationToken::new()),
-            refresh_interval,
+            refresh_interval: Mutex::new(refresh_interval),
+            interval_changed: Notify::new(),
         });
         tokio::spawn(Arc::clone(&cache).run());
         Ok(cache)
@@ -200,6 +202,17 @@ impl LocationCache {
     pub fn stop(&self) {
         self.stop.cancel();
         lock(&self.download).cancel();
+    }
+
+    /// The next refresh comes `interval` after the last one (at once when
+    /// that time has already passed).
+    pub fn refresh_interval(&self) -> Duration {
+        *lock(&self.refresh_interval)
+    }
+
+    pub fn set_refresh_interval(&self, interval: Duration) {
+        *lock(&self.refresh_interval) = interval;
+        self.interval_changed.notify_one();
     }
 
     /// Refresh now ("Refresh", F5), or check at once whether GHL is back.
@@ -257,6 +270,7 @@ impl LocationCache {
         self.update(|s| {
             s.cached_contacts = counts.cached_contacts;
             s.outbox = counts.outbox;
+            s.unread_activity = counts.unread_activity;
             s.download_complete = counts.download_complete;
             s.generation = s.generation.wrapping_add(1);
         });
@@ -284,20 +298,25 @@ impl LocationCache {
             }
         }
         self.check_integrity().await;
-        loop {
+        'work: loop {
             if self.stop.is_cancelled() {
                 break;
             }
             self.sync_once().await;
-            let wait = if self.status().online {
-                self.refresh_interval
-            } else {
-                OFFLINE_RETRY
-            };
-            tokio::select! {
-                () = self.stop.cancelled() => break,
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(wait) => {}
+            let synced_at = tokio::time::Instant::now();
+            loop {
+                let wait = if self.status().online {
+                    *lock(&self.refresh_interval)
+                } else {
+                    OFFLINE_RETRY
+                };
+                tokio::select! {
+                    () = self.stop.cancelled() => break 'work,
+                    () = self.wake.notified() => break,
+                    () = tokio::time::sleep_until(synced_at + wait) => break,
+                    // Wait again, measured from the same refresh.
+                    () = self.interval_changed.notified() => {}
+                }
             }
         }
         tracing::debug!(location_id = %self.client.location_id(), "cache worker stopped");
@@ -474,6 +493,8 @@ impl LocationCache {
                 }
                 self.refreshed().await;
                 self.changed().await;
+                // Changes the alert rules found in this refresh.
+                crate::alerts::announce(self).await;
             }
             Err(store::Error::Cancelled) => {}
             Err(store::Error::NoFullPull) => {
@@ -537,15 +558,17 @@ impl LocationCache {
 
 /// The counts and flags the status shows, read from the store.
 async fn read_counts(store: &Arc<Store>, status: &mut CacheStatus) -> Result<(), AppError> {
-    let (count, state, outbox, refreshed) = blocking(Arc::clone(store), |s| {
+    let (count, state, outbox, refreshed, unread) = blocking(Arc::clone(store), |s| {
         Ok((
             s.count()?,
             s.pull_state()?,
             s.outbox_counts()?,
             s.meta(LAST_REFRESHED_META)?,
+            s.unread_activity()?,
         ))
     })
     .await?;
+    status.unread_activity = saturate(unread);
     status.cached_contacts = saturate(count);
     status.download_complete = state.is_complete();
     status.outbox = OutboxCounts {

@@ -1,15 +1,19 @@
 //! The Switchboard desktop shell: opens the window, connects, and exposes the core
 //! to the web view as commands. Business logic lives in the crates under `crates/`.
 
+mod alerts;
+mod app_settings;
 mod cache;
 mod commands;
 mod convert;
 mod error;
 mod housecall;
+mod importing;
 pub mod ipc;
 mod launch;
 mod logging;
 mod outbox;
+mod overview;
 mod session;
 mod state;
 mod syncing;
@@ -42,11 +46,16 @@ pub fn run() {
 
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .manage(importing::Imports::default())
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             use tauri::Manager;
             let paths = app.path();
             let dirs = Dirs::for_launch(&launch, paths.app_config_dir()?, paths.app_data_dir()?);
-            logging::init(&dirs.logs());
+            logging::init(
+                &dirs.logs(),
+                app_settings::AppSettings::load(&dirs.config).log_level,
+            );
             tracing::info!(?launch, "starting Switchboard");
             // The sandbox (demo) must be listening before the first command arrives,
             // and it lives on Tauri's runtime so it outlasts this closure.
@@ -60,6 +69,7 @@ pub fn run() {
                 })?;
             app.manage(sessions);
             warm_up(app.handle().clone());
+            alerts::start(app.handle());
             window::open_main_window(app.handle())?;
             Ok(())
         })
@@ -96,6 +106,16 @@ pub fn run() {
             commands::edits::remove_tags,
             commands::edits::known_tags,
             commands::edits::list_business_contacts,
+            commands::import::import_preview,
+            commands::import::import_remap,
+            commands::import::import_start,
+            commands::import::import_cancel,
+            commands::import::import_show_report,
+            commands::alerts::alert_rules,
+            commands::alerts::save_alert_rule,
+            commands::alerts::delete_alert_rule,
+            commands::alerts::activity,
+            commands::alerts::mark_activity_read,
             commands::cache::watch_cache,
             commands::cache::refresh_cache,
             commands::cache::pause_download,
@@ -115,6 +135,11 @@ pub fn run() {
             commands::sync::sync_log,
             commands::sync::sync_settings,
             commands::sync::save_sync_settings,
+            commands::overview::overview,
+            commands::settings::app_settings,
+            commands::settings::save_app_settings,
+            commands::settings::open_logs_folder,
+            commands::settings::open_data_folder,
         ])
         .run(tauri::generate_context!())
         .expect("Switchboard could not start its window");

@@ -14,7 +14,6 @@ use auth::{
 };
 use url::Url;
 
-use crate::cache;
 use crate::housecall::Housecall;
 use crate::ipc::{
     AppError, AppMode, AuthorizeHost, ErrorCode, LocationAccount, OAuthSettings, OAuthSettingsForm,
@@ -269,6 +268,17 @@ impl Sessions {
         &self.dirs.config
     }
 
+    pub fn dirs(&self) -> &Dirs {
+        &self.dirs
+    }
+
+    /// Applies a new background refresh interval to every open location.
+    pub async fn set_refresh_interval(&self, interval: std::time::Duration) {
+        for connection in self.signed.lock().await.open.values() {
+            connection.cache().set_refresh_interval(interval);
+        }
+    }
+
     /// What the UI asks first: the accounts, the active one, and whether the
     /// browser sign-in can start.
     pub async fn info(&self) -> SessionInfo {
@@ -345,7 +355,7 @@ impl Sessions {
             self.dirs
                 .location_cache(&account.location_id)
                 .join(CACHE_FILE),
-            cache::REFRESH_INTERVAL,
+            crate::app_settings::AppSettings::load(&self.dirs.config).refresh_interval(),
         )
         .await
     }

@@ -51,6 +51,12 @@ impl Connection {
         &self.cache
     }
 
+    /// The GHL client itself, for work that keeps its own answers in the
+    /// cache (the Houzz Pro import).
+    pub fn ghl(&self) -> &ghl::Client {
+        &self.client
+    }
+
     /// Waits (up to 60 s) for the first download to finish.
     #[cfg(test)]
     pub async fn wait_for_download(&self) {
