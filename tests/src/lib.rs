@@ -433,3 +433,21 @@ impl Drop for App {
         let _ = self.driver.wait();
     }
 }
+
+impl App {
+    /// Waits until the first download has cached all `count` contacts (the
+    /// list's count says so and the progress bar is gone).
+    pub async fn wait_for_download(&self, count: usize) {
+        let count = count.to_string();
+        self.wait_until("every contact is cached", || async {
+            self.text_content("[data-testid=contact-count]")
+                .await
+                .contains(&count)
+                && self
+                    .texts("[data-testid=download-progress]")
+                    .await
+                    .is_empty()
+        })
+        .await;
+    }
+}

@@ -29,16 +29,7 @@ async fn search_open_and_add_a_note_offline_then_it_arrives_once() {
     app.sign_in_with_token(sandbox.location_id(), sandbox.access_token())
         .await;
     // The first download finishes: the count is the sandbox's.
-    app.wait_until("every contact is cached", || async {
-        app.text_content("[data-testid=contact-count]")
-            .await
-            .contains("300")
-            && app
-                .texts("[data-testid=download-progress]")
-                .await
-                .is_empty()
-    })
-    .await;
+    app.wait_for_download(300).await;
 
     // GHL goes away.
     sandbox.stop_serving().await;

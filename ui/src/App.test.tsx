@@ -127,6 +127,26 @@ describe("header", () => {
 });
 
 describe("contact list", () => {
+  it("shows the workspace at start once the first page is there, not a frame of skeletons before it", async () => {
+    const page = deferred<ContactPage>();
+    const firstPage = await api.listContacts({ query: "", cursor: null, limit: 100 });
+    api.listContacts.mockReturnValueOnce(page.promise);
+    renderApp();
+    await waitFor(() => expect(api.listContacts).toHaveBeenCalledTimes(2));
+    expect(screen.getByText("Starting Switchboard")).toBeInTheDocument();
+    expect(screen.queryByTestId("contact-search")).not.toBeInTheDocument();
+    await act(async () => page.resolve(firstPage));
+    expect(screen.getAllByTestId("contact-row").length).toBeGreaterThan(5);
+    expect(api.listContacts).toHaveBeenCalledTimes(2); // fetched ahead, not again on mount
+  });
+
+  it("shows the workspace with the list loading when the first page takes long at start", async () => {
+    api.listContacts.mockReturnValueOnce(deferred<ContactPage>().promise);
+    renderApp();
+    expect(await screen.findByTestId("contact-search", {}, { timeout: 2000 })).toBeInTheDocument();
+    expect(screen.queryByTestId("contact-row")).not.toBeInTheDocument();
+  });
+
   it("renders rows and the count", async () => {
     renderApp();
     expect(await screen.findByText("5,000 contacts")).toBeInTheDocument();
@@ -230,13 +250,12 @@ describe("contact list", () => {
 });
 
 describe("contact view", () => {
-  it("shows an empty state until a contact is selected", async () => {
+  it("shows the overview until a contact is selected", async () => {
     renderApp();
     expect(
-      within(await screen.findByTestId("contact-view")).getByText(
-        "Select a contact to see their details, tasks, notes and appointments",
-      ),
+      within(await screen.findByTestId("overview")).getByRole("heading", { level: 2, name: "Overview" }),
     ).toBeInTheDocument();
+    expect(screen.queryByTestId("contact-view")).not.toBeInTheDocument();
   });
 
   it("opens a contact on click, with details", async () => {

@@ -3,7 +3,13 @@
 // failure is normalised into an `AppError` so the UI can branch on `code` alone.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  ActivityItem,
+  AlertRuleForm,
+  AlertRuleView,
+  AlertRules,
   AppError,
+  AppSettingsForm,
+  AppSettingsView,
   Appointment,
   CacheStatus,
   ConflictChoice,
@@ -16,11 +22,17 @@ import type {
   HcpCustomerSummary,
   HcpKeyForm,
   HcpStatus,
+  ImportField,
+  ImportOptionsForm,
+  ImportPreview,
+  ImportProgress,
+  ImportSummary,
   Note,
   NoteForm,
   OAuthSettings,
   OAuthSettingsForm,
   OutboxItem,
+  Overview,
   PrivateTokenForm,
   SessionInfo,
   SyncFieldChoice,
@@ -448,4 +460,108 @@ export function syncSettings(): Promise<SyncSettingsView> {
 
 export function saveSyncSettings(form: SyncSettingsForm): Promise<SyncSettingsView> {
   return call<SyncSettingsView>("save_sync_settings", { form });
+}
+
+// ---------- Overview (home screen) ----------
+
+/**
+ * Open tasks due by the end of the computer's local day, appointments from today to the
+ * end of the week, recently changed contacts and contacts with edits waiting, from the
+ * local cache in one read.
+ */
+export function overview(): Promise<Overview> {
+  return call<Overview>("overview", {});
+}
+
+// ---------- App settings (Settings → General) ----------
+
+export function appSettings(): Promise<AppSettingsView> {
+  return call<AppSettingsView>("app_settings", {});
+}
+
+/** Saves and applies at once: the log level, and the refresh interval of every open location. */
+export function saveAppSettings(form: AppSettingsForm): Promise<AppSettingsView> {
+  return call<AppSettingsView>("save_app_settings", { form });
+}
+
+/** Opens the logs folder in the file manager. */
+export function openLogsFolder(): Promise<null> {
+  return call<null>("open_logs_folder", {});
+}
+
+/** Opens the folder of the cached data in the file manager. */
+export function openDataFolder(): Promise<null> {
+  return call<null>("open_data_folder", {});
+}
+
+// ---------- Change alerts (Settings → Alerts, the Activity feed) ----------
+
+/** The alert rules, the fields a rule can watch, and whether Housecall Pro is set up. */
+export function alertRules(): Promise<AlertRules> {
+  return call<AlertRules>("alert_rules", {});
+}
+
+/** Creates a rule (no `id`) or replaces one; a rule that could never match is a `validation` error. */
+export function saveAlertRule(rule: AlertRuleForm): Promise<AlertRuleView> {
+  return call<AlertRuleView>("save_alert_rule", { rule });
+}
+
+export function deleteAlertRule(id: number): Promise<null> {
+  return call<null>("delete_alert_rule", { id });
+}
+
+/** Activity feed entries, newest first; `before` (an entry id) continues after a page. */
+export function activity(limit: number, before: number | null): Promise<ActivityItem[]> {
+  return call<ActivityItem[]>("activity", { limit, before });
+}
+
+/** Marks one entry, or with `null` every entry, read (the cache status then carries the count). */
+export function markActivityRead(id: number | null): Promise<null> {
+  return call<null>("mark_activity_read", { id });
+}
+
+// ---------- Houzz Pro import ----------
+// The web view reads the chosen file's bytes and hands them over; Rust keeps the file
+// (by import id) between the preview, a changed mapping and the import itself.
+
+/** The file's bytes as base64, in chunks (a spread of a whole 10 MB array would overflow the stack). */
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Reads a CSV or XLSX client list: its columns with a mapping (remembered or guessed) and every row checked. */
+export function importPreview(fileName: string, bytes: Uint8Array): Promise<ImportPreview> {
+  return call<ImportPreview>("import_preview", { fileName, contentBase64: toBase64(bytes) });
+}
+
+/** The open file read through another mapping (one field per column). */
+export function importRemap(importId: number, mapping: ImportField[]): Promise<ImportPreview> {
+  return call<ImportPreview>("import_remap", { importId, mapping });
+}
+
+/** Imports into the active location; counts go to `onProgress` as rows are done. */
+export async function importStart(
+  importId: number,
+  mapping: ImportField[],
+  options: ImportOptionsForm,
+  onProgress: (progress: ImportProgress) => void,
+): Promise<ImportSummary> {
+  const channel: { onmessage: (p: ImportProgress) => void } = usesFakeBackend()
+    ? { onmessage: onProgress }
+    : new Channel<ImportProgress>(onProgress);
+  return call<ImportSummary>("import_start", { importId, mapping, options, onProgress: channel });
+}
+
+/** Stops a running import after the rows in flight; `importStart` then resolves with the summary. */
+export function importCancel(importId: number): Promise<null> {
+  return call<null>("import_cancel", { importId });
+}
+
+/** Shows the failure report (CSV in the app's data folder) in the file manager; resolves with its path. */
+export function importShowReport(importId: number): Promise<string> {
+  return call<string>("import_show_report", { importId });
 }

@@ -126,6 +126,10 @@ downloadPaused: boolean,
  */
 lastRefreshedAt: string | null, outbox: OutboxCounts, 
 /**
+ * Activity feed entries (change alerts) not read yet.
+ */
+unreadActivity: number, 
+/**
  * Something the person should know about the cache (e.g. a damaged file
  * was set aside and the cache is being rebuilt).
  */
@@ -138,6 +142,46 @@ lastError: string | null,
  * Goes up whenever cached data changed, so the UI re-reads what it shows.
  */
 generation: number, };
+export type AlertRuleKind = "fieldChanged" | "tagAdded" | "taskOverdue" | "hcpChanged";
+export type AlertContact = { id: string, 
+/**
+ * The cached display name; the id when the contact is no longer cached.
+ */
+name: string, };
+export type AlertRuleView = { id: number, kind: AlertRuleKind, 
+/**
+ * For `fieldChanged`: a key of `AlertRules.fields`.
+ */
+field: string | null, 
+/**
+ * For `tagAdded`.
+ */
+tag: string | null, 
+/**
+ * `None`: every contact. Otherwise only these.
+ */
+contacts: Array<AlertContact> | null, enabled: boolean, createdAt: string, };
+export type AlertField = { key: string, label: string, };
+export type AlertRules = { rules: Array<AlertRuleView>, fields: Array<AlertField>, 
+/**
+ * Housecall Pro is set up, so HCP rules can fire.
+ */
+hcpConfigured: boolean, };
+export type AlertRuleForm = { id?: number, kind: AlertRuleKind, field?: string, tag?: string, 
+/**
+ * Absent: every contact.
+ */
+contactIds?: Array<string>, enabled: boolean, };
+export type ActivityItem = { id: number, contactId: string, contactName: string, kind: AlertRuleKind, 
+/**
+ * `fieldChanged`: the field's label; `tagAdded`: the tag; `taskOverdue`:
+ * the task's title; `hcpChanged`: the customer's name.
+ */
+subject: string | null, from: string | null, to: string | null, 
+/**
+ * RFC 3339.
+ */
+happenedAt: string, read: boolean, };
 export type CacheActivity = "idle" | "downloading" | "refreshing" | "sending";
 export type CacheProgress = { done: number, total: number, 
 /**
@@ -289,5 +333,130 @@ export type SyncSettingsView = {
  */
 mapping: Array<string>, homePhoneField: string, workPhoneField: string, hcpIdField: string, followUpTasks: Array<FollowUpTaskForm>, };
 export type SyncSettingsForm = { homePhoneField: string, workPhoneField: string, hcpIdField: string, followUpTasks: Array<FollowUpTaskForm>, };
+export type LogLevel = "error" | "warn" | "info" | "debug";
+export type AppSettingsView = { refreshIntervalMinutes: number, logLevel: LogLevel, 
+/**
+ * `SWITCHBOARD_LOG` as set when the app started: it decides what is
+ * logged until a level is saved here.
+ */
+logFilterFromEnv: string | null, 
+/**
+ * Where the cached contacts are kept.
+ */
+dataDir: string, logsDir: string, minRefreshMinutes: number, maxRefreshMinutes: number, };
+export type AppSettingsForm = { refreshIntervalMinutes: number, logLevel: LogLevel, };
+export type Overview = { 
+/**
+ * Open tasks due before now, the latest due first.
+ */
+overdue: OverviewTaskList, 
+/**
+ * Open tasks due from now to the end of today, soonest first.
+ */
+dueToday: OverviewTaskList, 
+/**
+ * Appointments starting today, in time order.
+ */
+appointmentsToday: OverviewAppointmentList, 
+/**
+ * Appointments from tomorrow up to `weekEnd`.
+ */
+appointmentsWeek: OverviewAppointmentList, 
+/**
+ * The contacts GoHighLevel changed last, newest first.
+ */
+recentlyUpdated: Array<ContactSummary>, 
+/**
+ * Contacts with edits in the outbox, the one waiting longest first.
+ */
+waiting: Array<OverviewWaiting>, 
+/**
+ * Tasks are known only for contacts opened on this computer: how many.
+ */
+contactsWithTasks: number, contactsWithAppointments: number, 
+/**
+ * Start of the local day the lists were made for (RFC 3339, UTC).
+ */
+todayStart: string, 
+/**
+ * End of "this week" (exclusive, RFC 3339, UTC).
+ */
+weekEnd: string, };
+export type OverviewTaskList = { items: Array<OverviewTask>, 
+/**
+ * All matching tasks; more than `items` when the list was cut.
+ */
+total: number, };
+export type OverviewTask = { contactId: string, 
+/**
+ * `null` when the contact is no longer in the cache.
+ */
+contactName: string | null, task: Task, };
+export type OverviewAppointmentList = { items: Array<OverviewAppointment>, total: number, };
+export type OverviewAppointment = { contactId: string, contactName: string | null, appointment: Appointment, };
+export type OverviewWaiting = { contactId: string, contactName: string | null, 
+/**
+ * Edits waiting to be sent.
+ */
+waiting: number, 
+/**
+ * Edits held back because GoHighLevel's copy changed meanwhile.
+ */
+conflicts: number, 
+/**
+ * Edits GoHighLevel refused.
+ */
+rejected: number, };
+export type ImportField = "ignore" | "firstName" | "lastName" | "fullName" | "email" | "phone" | "secondPhone" | "company" | "address" | "city" | "state" | "postalCode" | "country" | "tags" | "source";
+export type ImportFieldOption = { field: ImportField, label: string, };
+export type ImportColumn = { header: string, field: ImportField, 
+/**
+ * The first non-empty value of the column, to recognise it by.
+ */
+sample: string | null, };
+export type ImportRowProblem = { field: ImportField, 
+/**
+ * A sentence naming the field ("Email is not a valid email address").
+ */
+message: string, };
+export type ImportRow = { 
+/**
+ * Line in the file (the header is line 1).
+ */
+line: number, name: string | null, email: string | null, 
+/**
+ * In E.164.
+ */
+phone: string | null, company: string | null, 
+/**
+ * Street, city, state and postal code on one line.
+ */
+address: string | null, tags: Array<string>, problems: Array<ImportRowProblem>, };
+export type ImportPreview = { importId: number, fileName: string, columns: Array<ImportColumn>, fieldOptions: Array<ImportFieldOption>, 
+/**
+ * The mapping is the one chosen last time for this layout.
+ */
+remembered: boolean, rows: Array<ImportRow>, valid: number, withProblems: number, };
+export type ImportFollowUpForm = { title: string, dueInDays: number, };
+export type ImportOptionsForm = { 
+/**
+ * Added to new contacts only.
+ */
+tags: Array<string>, followUp: ImportFollowUpForm | null, };
+export type ImportProgress = { total: number, done: number, created: number, updated: number, 
+/**
+ * Existing contacts the row would not change.
+ */
+skipped: number, failed: number, };
+export type ImportStopReason = "cancelled" | "unreachable";
+export type ImportSummary = { importId: number, counts: ImportProgress, 
+/**
+ * Rows not reached because the import stopped.
+ */
+notDone: number, stopped: ImportStopReason | null, stopMessage: string | null, 
+/**
+ * Rows needing attention (failed, or created without their task).
+ */
+reportRows: number, };
 export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "validation" | "network" | "timeout" | "invalid_response" | "outcome_unknown" | "not_signed_in" | "reauth_required" | "sign_in_cancelled" | "sign_in_denied" | "sign_in_timed_out" | "sign_in_failed" | "not_configured" | "keyring_unavailable" | "cache_unavailable" | "offline" | "hcp_not_configured" | "needs_match_choice" | "sync_stopped" | "api" | "internal";
 export type AppError = { code: ErrorCode, message: string, details: unknown, };

@@ -242,7 +242,7 @@ describe("edit and delete a contact", () => {
     await user.click(trigger);
     await user.click(screen.getByTestId("confirm-delete-button"));
     expect(api.deleteContact).toHaveBeenCalledWith("smith-1");
-    expect(await screen.findByTestId("contact-view-empty")).toBeInTheDocument();
+    expect(await screen.findByTestId("overview")).toBeVisible();
     expect(screen.getByTestId("toast")).toHaveTextContent("Deleted Anna Smith");
     await waitFor(() => expect(screen.queryByText("Anna Smith")).not.toBeInTheDocument());
     await waitFor(() => expect(screen.getByTestId("contact-search")).toHaveFocus());

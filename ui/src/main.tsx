@@ -7,6 +7,9 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { createQueryClient } from "./hooks/queries";
 import "./styles/app.css";
+import "./styles/alerts.css";
+import "./styles/overview.css";
+import "./styles/import.css";
 
 /**
  * Dev only (vite dev server or a `--mode fake` build, outside Tauri): `?select=<id>` or

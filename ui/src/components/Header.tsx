@@ -2,7 +2,9 @@ import { useState } from "react";
 import type { LocationAccount, SessionInfo } from "../bindings";
 import { useOpenSettings } from "../hooks/settings";
 import { READ_ONLY_MESSAGE } from "../lib/errors";
+import { ActivityButton } from "./ActivityButton";
 import { CacheStatusBar } from "./CacheStatusBar";
+import { ImportButton } from "./ImportDialog";
 import { LocationSwitcher } from "./LocationSwitcher";
 import { SignOutDialog } from "./SignOutDialog";
 import { GearIcon, LockIcon, SignOutIcon, SwitchboardMark } from "./icons";
@@ -46,6 +48,8 @@ export function Header({ session, account, onAddLocation }: Props) {
             Demo
           </span>
         ) : null}
+        <ActivityButton />
+        {account.canWrite ? <ImportButton /> : null}
         <button
           type="button"
           className="header-button"

@@ -100,14 +100,15 @@ export function Modal({
         }
       }}
     >
-      <header className="modal-header">
+      {/* Not <header>: inside a dialog it would be a second page banner landmark. */}
+      <div className="modal-header">
         <h2 id={titleId} className="modal-title">
           {title}
         </h2>
         <button type="button" className="icon-button" aria-label="Close" title="Close (Esc)" onClick={() => onCloseRef.current()}>
           <XIcon size={18} />
         </button>
-      </header>
+      </div>
       <div className="modal-body">{children}</div>
     </dialog>
   );

@@ -1,11 +1,15 @@
-// Settings, in three sections: the HighLevel (OAuth) app, the Housecall Pro API key, and
-// how the one-contact sync maps fields and which follow-up tasks it adds.
-import { useId, useState, type FormEvent } from "react";
-import type { FollowUpTaskForm, HcpStatus, SyncSettingsView } from "../bindings";
+// Settings in one place: the HighLevel (OAuth) app, the Housecall Pro API key, how the
+// one-contact sync maps fields and which follow-up tasks it adds, and General (refresh
+// interval, log level, where the data and the logs are).
+import type { UseQueryResult } from "@tanstack/react-query";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
+import type { AppSettingsView, FollowUpTaskForm, HcpStatus, LogLevel, SyncSettingsView } from "../bindings";
 import { toAppError } from "../backend";
+import { useAppSettings, useOpenFolder, useSaveAppSettings } from "../hooks/appSettings";
 import type { SettingsSection } from "../hooks/settings";
 import { useHcpStatus, useSaveHcpKey, useSaveSyncSettings, useSyncSettings } from "../hooks/sync";
 import { describeWriteError } from "../lib/errors";
+import { AlertSettings } from "./AlertSettings";
 import { ErrorMessage, Skeleton } from "./common";
 import { FormAlert, InputField, SubmitButton, TextAreaField } from "./forms";
 import { PlusIcon, TrashIcon } from "./icons";
@@ -18,6 +22,8 @@ const SECTIONS: readonly TabItem<SettingsSection>[] = [
   { id: "highlevel", label: "HighLevel app", testId: "settings-tab-highlevel" },
   { id: "hcp", label: "Housecall Pro", testId: "settings-tab-hcp" },
   { id: "sync", label: "Sync", testId: "settings-tab-sync" },
+  { id: "general", label: "General", testId: "settings-tab-general" },
+  { id: "alerts", label: "Alerts", testId: "settings-tab-alerts" },
 ];
 
 export function SettingsDialog({ initial = "highlevel", onClose }: { initial?: SettingsSection; onClose: () => void }) {
@@ -30,9 +36,46 @@ export function SettingsDialog({ initial = "highlevel", onClose }: { initial?: S
         {section === "highlevel" ? <OAuthSettingsPanel onClose={onClose} /> : null}
         {section === "hcp" ? <HcpSettings /> : null}
         {section === "sync" ? <SyncSettings onClose={onClose} /> : null}
+        {section === "general" ? <GeneralSettings onClose={onClose} /> : null}
+        {section === "alerts" ? <AlertSettings /> : null}
       </div>
     </Modal>
   );
+}
+
+/** A section's settings once loaded: a skeleton meanwhile, the error with Retry if they can't be. */
+function Loaded<T>({
+  query,
+  what,
+  lines = 3,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  what: string;
+  lines?: number;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Skeleton lines={lines} label={`Loading ${what}`} />;
+  if (query.isError) {
+    return <ErrorMessage error={query.error} what={what} onRetry={() => void query.refetch()} retrying={query.isFetching} />;
+  }
+  return <>{children(query.data)}</>;
+}
+
+/** After Save in a settings form: a toast and the dialog closes, or the refusal shown in the form. */
+function afterSave(
+  toast: ReturnType<typeof useToast>,
+  title: string,
+  onClose: () => void,
+  setProblem: (message: string) => void,
+) {
+  return {
+    onSuccess: () => {
+      toast.show({ tone: "success", title });
+      onClose();
+    },
+    onError: (reason: unknown) => setProblem(toAppError(reason).message || "The settings couldn’t be saved."),
+  };
 }
 
 // ---------- Housecall Pro ----------
@@ -44,19 +87,11 @@ function statusText(status: HcpStatus): string {
 }
 
 function HcpSettings() {
-  const status = useHcpStatus();
-  if (status.isPending) return <Skeleton lines={2} label="Loading the Housecall Pro status" />;
-  if (status.isError) {
-    return (
-      <ErrorMessage
-        error={status.error}
-        what="the Housecall Pro status"
-        onRetry={() => void status.refetch()}
-        retrying={status.isFetching}
-      />
-    );
-  }
-  return <HcpKeyForm status={status.data} />;
+  return (
+    <Loaded query={useHcpStatus()} what="the Housecall Pro status" lines={2}>
+      {(status) => <HcpKeyForm status={status} />}
+    </Loaded>
+  );
 }
 
 function HcpKeyForm({ status }: { status: HcpStatus }) {
@@ -137,19 +172,11 @@ function HcpKeyForm({ status }: { status: HcpStatus }) {
 // ---------- Sync ----------
 
 function SyncSettings({ onClose }: { onClose: () => void }) {
-  const settings = useSyncSettings();
-  if (settings.isPending) return <Skeleton lines={3} label="Loading the sync settings" />;
-  if (settings.isError) {
-    return (
-      <ErrorMessage
-        error={settings.error}
-        what="the sync settings"
-        onRetry={() => void settings.refetch()}
-        retrying={settings.isFetching}
-      />
-    );
-  }
-  return <SyncSettingsForm settings={settings.data} onClose={onClose} />;
+  return (
+    <Loaded query={useSyncSettings()} what="the sync settings">
+      {(settings) => <SyncSettingsForm settings={settings} onClose={onClose} />}
+    </Loaded>
+  );
 }
 
 /** A task template as typed (numbers as text until saved). */
@@ -219,13 +246,7 @@ function SyncSettingsForm({ settings, onClose }: { settings: SyncSettingsView; o
     }
     save.mutate(
       { homePhoneField: homePhone.trim(), workPhoneField: workPhone.trim(), hcpIdField: hcpId.trim(), followUpTasks: parsed },
-      {
-        onSuccess: () => {
-          toast.show({ tone: "success", title: "Sync settings saved" });
-          onClose();
-        },
-        onError: (reason) => setProblem(toAppError(reason).message || "The settings couldn’t be saved."),
-      },
+      afterSave(toast, "Sync settings saved", onClose, setProblem),
     );
   };
 
@@ -383,4 +404,156 @@ function SyncSettingsForm({ settings, onClose }: { settings: SyncSettingsView; o
 
 function form(element: Element | null): HTMLFormElement | null {
   return element?.closest("form") ?? null;
+}
+
+// ---------- General ----------
+
+const LOG_LEVELS: readonly { level: LogLevel; label: string }[] = [
+  { level: "error", label: "Errors only" },
+  { level: "warn", label: "Warnings and errors" },
+  { level: "info", label: "Normal (recommended)" },
+  { level: "debug", label: "Detailed, for support" },
+];
+
+/** Whole minutes within `min`–`max`. */
+export function parseMinutes(text: string, min: number, max: number): number | null {
+  const trimmed = text.trim();
+  if (!/^\d{1,5}$/.test(trimmed)) return null;
+  const minutes = Number(trimmed);
+  return minutes >= min && minutes <= max ? minutes : null;
+}
+
+function GeneralSettings({ onClose }: { onClose: () => void }) {
+  return (
+    <Loaded query={useAppSettings()} what="the general settings">
+      {(settings) => <GeneralSettingsForm settings={settings} onClose={onClose} />}
+    </Loaded>
+  );
+}
+
+function GeneralSettingsForm({ settings, onClose }: { settings: AppSettingsView; onClose: () => void }) {
+  const [minutes, setMinutes] = useState(String(settings.refreshIntervalMinutes));
+  const [logLevel, setLogLevel] = useState<LogLevel>(settings.logLevel);
+  const [minutesError, setMinutesError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = useSaveAppSettings();
+  const toast = useToast();
+  const id = useId();
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (save.isPending) return;
+    setProblem(null);
+    const parsed = parseMinutes(minutes, settings.minRefreshMinutes, settings.maxRefreshMinutes);
+    if (parsed === null) {
+      setMinutesError(
+        `Enter a whole number of minutes from ${settings.minRefreshMinutes} to ${settings.maxRefreshMinutes}.`,
+      );
+      event.currentTarget.querySelector<HTMLInputElement>('[name="refreshIntervalMinutes"]')?.focus();
+      return;
+    }
+    save.mutate({ refreshIntervalMinutes: parsed, logLevel }, afterSave(toast, "Settings saved", onClose, setProblem));
+  };
+
+  return (
+    <form className="form" data-testid="general-settings-form" noValidate onSubmit={submit} aria-busy={save.isPending || undefined}>
+      {problem ? <FormAlert title="Couldn’t save the settings" message={problem} /> : null}
+      <InputField
+        id={`${id}-minutes`}
+        name="refreshIntervalMinutes"
+        label="Refresh contacts every (minutes)"
+        inputMode="numeric"
+        value={minutes}
+        onChange={(value) => {
+          setMinutes(value);
+          setMinutesError(null);
+        }}
+        error={minutesError}
+        hint="How often the saved contacts are brought up to date with GoHighLevel while the app runs. Applies at once."
+        maxLength={5}
+        required
+        testId="refresh-interval-input"
+      />
+      <div className="form-field">
+        <label htmlFor={`${id}-log-level`} className="form-label">
+          Log detail
+        </label>
+        <select
+          id={`${id}-log-level`}
+          name="logLevel"
+          className="text-input"
+          value={logLevel}
+          aria-describedby={`${id}-log-level-hint`}
+          data-testid="log-level-select"
+          onChange={(event) => setLogLevel(event.target.value as LogLevel)}
+        >
+          {LOG_LEVELS.map(({ level, label }) => (
+            <option key={level} value={level}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <p id={`${id}-log-level-hint`} className="field-hint">
+          Logs never hold a password, a token or a contact’s details. Applies at once.
+          {settings.logFilterFromEnv ? (
+            <>
+              {" "}
+              Now set by <span className="mono">SWITCHBOARD_LOG={settings.logFilterFromEnv}</span> until you save a
+              level here.
+            </>
+          ) : null}
+        </p>
+      </div>
+      <section className="settings-folders" aria-labelledby={`${id}-folders`}>
+        <h3 id={`${id}-folders`} className="form-legend">
+          Files on this computer
+        </h3>
+        <FolderRow
+          label="Data (saved contacts)"
+          path={settings.dataDir}
+          which="data"
+          button="Open data folder"
+          testId="open-data-folder"
+        />
+        <FolderRow label="Logs" path={settings.logsDir} which="logs" button="Open logs folder" testId="open-logs-folder" />
+      </section>
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <SubmitButton pending={save.isPending} testId="general-settings-save">
+          Save settings
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+function FolderRow(props: { label: string; path: string; which: "logs" | "data"; button: string; testId: string }) {
+  const open = useOpenFolder(props.which);
+  const toast = useToast();
+  return (
+    <div className="folder-row">
+      <dl className="folder-row-text">
+        <dt className="form-label">{props.label}</dt>
+        <dd className="folder-path mono" data-testid={`${props.testId}-path`}>
+          {props.path}
+        </dd>
+      </dl>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={open.isPending}
+        data-testid={props.testId}
+        onClick={() =>
+          open.mutate(undefined, {
+            onError: (reason) =>
+              toast.show({ tone: "error", title: "Couldn’t open the folder", message: toAppError(reason).message }),
+          })
+        }
+      >
+        {props.button}
+      </button>
+    </div>
+  );
 }

@@ -40,7 +40,9 @@
 //
 // Changes (create/edit/delete contacts, tasks, notes, tags) are kept in memory until the
 // page reloads, and are checked roughly the way the Rust side checks them.
+import { fakeAppSettings, saveFakeAppSettings } from "./fakeSettings";
 import type {
+  AppSettingsForm,
   AppError,
   Appointment,
   CacheActivity,
@@ -83,6 +85,9 @@ import type {
   TaskForm,
   UpsertOutcome,
 } from "../bindings";
+import { fakeAlertsCommand, unreadActivityOf } from "./fakeAlerts";
+import { fakeOverview } from "./fakeOverview";
+import { fakeImportCommand } from "./fakeImport";
 
 const params = new URLSearchParams(typeof window === "undefined" ? "" : window.location.search);
 const latency = Number(params.get("latency") ?? 250) || 0;
@@ -845,6 +850,13 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
         return oauthSettings();
       case "save_oauth_settings":
         return saveOAuthSettings(args.form as OAuthSettingsForm);
+      case "app_settings":
+        return fakeAppSettings();
+      case "save_app_settings":
+        return saveFakeAppSettings(args.form as AppSettingsForm);
+      case "open_logs_folder":
+      case "open_data_folder":
+        return null;
       default:
         requireSignedIn();
         return run();
@@ -882,6 +894,9 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
       case "list_contact_appointments":
         maybeFail("appointments");
         return listAppointments(contactId);
+      case "overview":
+        maybeFail("overview");
+        return fakeOverview({ contacts: cachedContacts(), taskStore, tasksOf: listTasks, appointmentsOf: listAppointments, outbox: outboxItems() });
       case "known_tags":
         return [...knownTagSet].sort();
       case "list_business_contacts":
@@ -905,6 +920,21 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
         return retryItem(Number(args.id));
       case "discard_outbox_item":
         return discardItem(Number(args.id));
+      case "alert_rules":
+      case "save_alert_rule":
+      case "delete_alert_rule":
+      case "import_preview":
+      case "import_remap":
+      case "import_start":
+      case "import_cancel":
+      case "import_show_report":
+        return fakeImportCommand(command, args, { findDuplicate, createContact });
+      case "activity":
+      case "mark_activity_read": {
+        const answer = fakeAlertsCommand(command, args, cache().locationId, cachedContacts());
+        emit(cache());
+        return answer;
+      }
       default: {
         const housecall = housecallCommand(command, args);
         if (housecall) return housecall.value;
@@ -1094,6 +1124,7 @@ function statusOf(c: FakeCache): CacheStatus {
     downloadPaused: c.downloadPaused,
     lastRefreshedAt: c.lastRefreshedAt,
     outbox: { waiting: count("waiting") + count("failed"), conflicts: count("conflict"), rejected: count("rejected") },
+    unreadActivity: unreadActivityOf(c.locationId),
     notice: c.notice,
     lastError: c.lastError,
     generation: c.generation,

@@ -58,6 +58,7 @@ export function isReloadShortcut(event: KeyboardEvent): boolean {
 function rereadShownData(client: QueryClient) {
   void client.invalidateQueries({ queryKey: queryKeys.contactLists });
   void client.invalidateQueries({ queryKey: queryKeys.businesses });
+  void client.invalidateQueries({ queryKey: queryKeys.overview });
   // Marks every contact's data stale, but only what is on screen (the open contact) is
   // fetched again now.
   void client.invalidateQueries({ queryKey: ["contact"] });

@@ -6,7 +6,8 @@ import type { ListSource } from "./queries";
 
 const KEY_PREFIX = "switchboard.listSource.";
 
-function stored(locationId: string): ListSource {
+/** The list source chosen for this location in this app session. */
+export function storedListSource(locationId: string): ListSource {
   try {
     return window.sessionStorage.getItem(KEY_PREFIX + locationId) === "legacy" ? "legacy" : "search";
   } catch {
@@ -26,7 +27,7 @@ function store(locationId: string, source: ListSource): void {
 
 export function useListSource(locationId: string): [ListSource, (next: ListSource) => void] {
   const [chosen, setChosen] = useState<Readonly<Record<string, ListSource>>>({});
-  const source = chosen[locationId] ?? stored(locationId);
+  const source = chosen[locationId] ?? storedListSource(locationId);
   const setSource = useCallback(
     (next: ListSource) => {
       store(locationId, next);

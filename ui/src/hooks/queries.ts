@@ -1,6 +1,14 @@
 // TanStack Query hooks over backend.ts. One query per concern, so every part of the
 // contact view loads, fails and retries on its own.
-import { MutationCache, QueryCache, QueryClient, useInfiniteQuery, useQuery, type Query } from "@tanstack/react-query";
+import {
+  infiniteQueryOptions,
+  MutationCache,
+  QueryCache,
+  QueryClient,
+  useInfiniteQuery,
+  useQuery,
+  type Query,
+} from "@tanstack/react-query";
 import type { ContactPage, DuplicateMatch, LocationAccount, SessionInfo } from "../bindings";
 import { READ_ONLY_MESSAGE } from "../lib/errors";
 import {
@@ -48,6 +56,7 @@ export const queryKeys = {
   businesses: ["business"] as const,
   business: (businessId: string) => ["business", businessId] as const,
   duplicate: (email: string | null, phone: string | null) => ["duplicate", email, phone] as const,
+  overview: ["overview"] as const,
 };
 
 /** Queries that belong to no location: everything else is the active location's data. */
@@ -141,8 +150,8 @@ export function useOAuthSettings() {
 /** A page of contacts, tagged with the query and source it answers (for the count line). */
 export type TaggedContactPage = ContactPage & { query: string; source: ListSource };
 
-export function useContactSearch(query: string, source: ListSource = "search") {
-  return useInfiniteQuery({
+function contactSearchOptions(query: string, source: ListSource) {
+  return infiniteQueryOptions({
     queryKey: queryKeys.contacts(source, query),
     queryFn: async ({ pageParam }): Promise<TaggedContactPage> => {
       const page = await LIST_COMMANDS[source]({ query, cursor: pageParam, limit: CONTACT_PAGE_SIZE });
@@ -153,7 +162,22 @@ export function useContactSearch(query: string, source: ListSource = "search") {
     // The previous search's rows stay while the next one loads, but one source's rows
     // never show as the other's: switching source starts from the loading state.
     placeholderData: (previous) => (previous?.pages[0]?.source === source ? previous : undefined),
+    // Cached data changes are announced (the cache status re-reads what is shown), so a
+    // page fetched a moment ago is not fetched again when the list mounts.
+    staleTime: 2000,
+    // A page that failed (also one fetched ahead at start) shows its error and Retry
+    // rather than being asked for again just because the list mounted.
+    retryOnMount: false,
   });
+}
+
+export function useContactSearch(query: string, source: ListSource = "search") {
+  return useInfiniteQuery(contactSearchOptions(query, source));
+}
+
+/** Fetches the list's first page (no search) ahead of the screen that shows it. */
+export function prefetchFirstContactPage(client: QueryClient, source: ListSource): Promise<void> {
+  return client.prefetchInfiniteQuery(contactSearchOptions("", source));
 }
 
 export function useContact(id: string) {

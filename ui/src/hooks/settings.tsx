@@ -2,7 +2,7 @@
 // Housecall Pro panel's "set it up" prompt): the app shell owns the dialog.
 import { createContext, useContext } from "react";
 
-export type SettingsSection = "highlevel" | "hcp" | "sync";
+export type SettingsSection = "general" | "highlevel" | "hcp" | "sync" | "alerts";
 
 export type OpenSettings = (section?: SettingsSection) => void;
 

@@ -20,6 +20,7 @@ export function cacheStatus(overrides: Partial<CacheStatus> = {}): CacheStatus {
     downloadPaused: false,
     lastRefreshedAt: null,
     outbox: { waiting: 0, conflicts: 0, rejected: 0 },
+    unreadActivity: 0,
     notice: null,
     lastError: null,
     generation: 0,
@@ -37,11 +38,13 @@ const DEFAULTS: Partial<Record<keyof typeof Backend, (...args: never[]) => unkno
   // As if GoHighLevel couldn't be asked: nothing is re-read.
   refreshContact: () => Promise.resolve(false),
   outboxItems: () => Promise.resolve([]),
+  activity: () => Promise.resolve([]),
   // Housecall Pro not set up, nothing linked: the contact view shows no HCP pieces.
   hcpStatus: () => Promise.resolve({ configured: false, baseUrl: "", demo: false }),
   linkedCustomer: () => Promise.resolve(null),
   hcpCustomer: () => Promise.reject({ code: "not_found", message: "No such customer in the test", details: null }),
   syncLog: () => Promise.resolve([]),
+  overview: () => import("../hooks/overview").then((m) => m.emptyOverview()),
   hcpCustomers: () =>
     Promise.reject({ code: "hcp_not_configured", message: "Housecall Pro is not set up", details: null }),
 };
