@@ -20,12 +20,8 @@ esac
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# The Tauri CLI is an npm devDependency of the UI (prebuilt, pinned to tauri's version).
-if [ ! -x ui/node_modules/.bin/tauri ]; then
-  step "npm ci (the UI and the Tauri CLI)"
-  (cd ui && npm ci --no-audit --no-fund)
-fi
-tauri="$root/ui/node_modules/.bin/tauri"
+# The Tauri CLI (installed on first use, pinned to the tauri crate's version).
+tauri="$root/scripts/tauri-cli.sh"
 
 # Compile once (tauri.conf.json's beforeBuildCommand builds the UI first), then
 # bundle each format from that one binary.

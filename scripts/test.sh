@@ -54,7 +54,7 @@ scripts/with-keyring.sh cargo test --workspace --locked -- --ignored --test-thre
 # seconds: `tauri bundle` packs the existing binary, nothing is compiled), then
 # its contents and a start of the packaged app (scripts/check-deb.sh).
 step "package: .deb contents and a start of the packaged app"
-ui/node_modules/.bin/tauri bundle --ci --debug --bundles deb
+scripts/tauri-cli.sh bundle --ci --debug --bundles deb
 scripts/check-deb.sh "$(ls -t target/debug/bundle/deb/*.deb | head -n 1)"
 
 step "all tests passed in $((SECONDS - started)) s"
