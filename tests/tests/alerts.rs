@@ -87,7 +87,7 @@ async fn a_phone_changed_in_ghl_is_one_alert_and_my_own_edit_none() {
     let entries = app.texts(ENTRIES).await;
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert!(entries[0].contains(&changed_name), "{}", entries[0]);
-    assert!(entries[0].contains("+13035550177"), "{}", entries[0]);
+    assert!(entries[0].contains("+1 (303) 555-0177"), "{}", entries[0]);
     app.screenshot("alerts-feed.png").await;
 
     // The entry opens its contact and counts as read.
