@@ -40,7 +40,11 @@ wait "$preview" 2>/dev/null || true
 
 # Tests use the real OS keyring: a private session bus with a throwaway
 # gnome-keyring, so nothing touches the person's own keyring and nothing
-# the web view starts outlives the run.
+# the web view starts outlives the run. Everything is compiled first, outside
+# that session, so its keyring daemon starts just before the tests that use it
+# (in long CI builds the daemon was seen gone by the time the tests ran).
+step "cargo test: build"
+cargo test --workspace --locked --no-run
 step "cargo test"
 scripts/with-keyring.sh cargo test --workspace --locked
 
