@@ -340,13 +340,22 @@ impl App {
         }
     }
 
-    /// Clicks the first element matching `css` once it is there. React may
-    /// replace the element between finding and clicking it, so a stale element
-    /// is looked up again until the timeout.
+    /// Clicks the first element matching `css` once it is there and enabled, as a
+    /// person would (a click on a disabled button does nothing, so the step after it
+    /// would wait in vain). React may replace the element between finding and
+    /// clicking it, so a stale element is looked up again until the timeout.
     pub async fn click(&self, css: &str) {
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
             let element = self.wait_for(css).await;
+            if !element.is_enabled().await.unwrap_or(false) {
+                if Instant::now() >= deadline {
+                    self.screenshot("failure.png").await;
+                    panic!("{css} stayed disabled (see tests/artifacts/failure.png)");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
             match element.click().await {
                 Ok(()) => return,
                 Err(error) if Instant::now() < deadline => {

@@ -18,8 +18,7 @@ async fn open_sync(app: &App, from: &str) -> String {
 }
 
 async fn apply_sync(app: &App) -> String {
-    app.click("[data-testid=sync-apply-button]:not([disabled])")
-        .await;
+    app.click("[data-testid=sync-apply-button]").await;
     app.wait_for("[data-testid=sync-result]").await;
     let result = app.text_content("[data-testid=sync-result]").await;
     app.click("[data-testid=sync-done-button]").await;
