@@ -31,6 +31,7 @@ import { OpenSettingsContext, type OpenSettings, type SettingsSection } from "./
 import { useHcpCustomer } from "./hooks/sync";
 import { useFirstPageAtStart } from "./hooks/startup";
 import { useDebouncedValue } from "./hooks/useDebouncedValue";
+import { markOnce } from "./lib/startupMarks";
 
 type Props = {
   /** Open this contact on start (used by the dev fake backend's `?select=`). */
@@ -92,6 +93,7 @@ function Screens({ initialContactId }: { initialContactId: string | null }) {
       />
     );
   }
+  markOnce("switchboard:workspace-render");
   return (
     <CacheStatusProvider locationId={account.locationId}>
       <OpenContactContext.Provider value={openContact}>

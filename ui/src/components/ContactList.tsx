@@ -15,6 +15,7 @@ import type { ContactSummary } from "../bindings";
 import { useNow } from "../hooks/now";
 import { formatFullDateTime, formatRelative } from "../lib/dates";
 import { formatPhone, nameOf } from "../lib/format";
+import { FIRST_LIST_PAINT_MARK, hasMark, markOnce } from "../lib/startupMarks";
 import { Avatar, Spinner, TagList, WaitingBadge } from "./common";
 
 /** Fixed row height in px (keep in sync with `.contact-row` in app.css). */
@@ -51,6 +52,11 @@ export const ContactList = forwardRef<ContactListHandle, Props>(function Contact
   const now = useNow();
 
   const count = contacts.length + (hasNextPage ? 1 : 0);
+  if (contacts.length > 0) markOnce("switchboard:list-render");
+  // Before the virtualizer's own layout effects, which measure the list (a forced layout).
+  useLayoutEffect(() => {
+    if (contacts.length > 0) markOnce("switchboard:list-dom");
+  }, [contacts.length]);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
@@ -273,27 +279,22 @@ const ContactRow = memo(function ContactRow({ contact, index, start, setSize, se
   );
 });
 
-/** The performance mark the cold-start benchmark reads (tests/benches/cold_start.rs). */
-export const FIRST_LIST_PAINT_MARK = "switchboard:first-list-paint";
-const LIST_COMMITTED_MARK = "switchboard:list-committed";
+export { FIRST_LIST_PAINT_MARK };
 
 /**
  * Marks, once per window, the first frame that shows contact rows: the effect runs after
  * React committed them, and the next animation frame is when they are painted.
  */
 function useMarkFirstPaint(hasRows: boolean) {
-  // And when the rows were committed to the DOM (before layout and paint), which splits
-  // the time to the first paint into React's work and the web view's.
+  // And when the rows were committed with the list measured (the virtualizer's layout
+  // effects ran before this one), which splits the time to the paint into React's work,
+  // the first layout and the web view's paint.
   useLayoutEffect(() => {
-    if (hasRows && performance.getEntriesByName(LIST_COMMITTED_MARK).length === 0) performance.mark(LIST_COMMITTED_MARK);
+    if (hasRows) markOnce("switchboard:list-committed");
   }, [hasRows]);
   useEffect(() => {
-    if (!hasRows || performance.getEntriesByName(FIRST_LIST_PAINT_MARK).length > 0) return;
-    const frame = requestAnimationFrame(() => {
-      if (performance.getEntriesByName(FIRST_LIST_PAINT_MARK).length === 0) {
-        performance.mark(FIRST_LIST_PAINT_MARK);
-      }
-    });
+    if (!hasRows || hasMark(FIRST_LIST_PAINT_MARK)) return;
+    const frame = requestAnimationFrame(() => markOnce(FIRST_LIST_PAINT_MARK));
     return () => cancelAnimationFrame(frame);
   }, [hasRows]);
 }
