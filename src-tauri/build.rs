@@ -68,6 +68,10 @@ fn main() {
         "save_app_settings",
         "open_logs_folder",
         "open_data_folder",
+        "choose_data_folder",
+        "check_data_folder_move",
+        "move_data_folder",
+        "cancel_data_folder_move",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run the Tauri build script");

@@ -1,8 +1,8 @@
-//! The app's own settings (how often the cache refreshes, how much is logged),
-//! kept in `<config>/app-settings.json`. Sign-ins, the HCP key and the sync
+//! The app's own settings (how often the cache refreshes, how much is logged,
+//! where the data folder is), kept in `<config>/app-settings.json`. Sign-ins, the HCP key and the sync
 //! mapping have their own homes; the Settings dialog shows them all together.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,10 @@ pub const MAX_REFRESH_MINUTES: u32 = 24 * 60;
 pub struct AppSettings {
     pub refresh_interval_minutes: u32,
     pub log_level: LogLevel,
+    /// The data folder chosen with Move… (`None`: the default one). Read by
+    /// `Dirs` at start; written only once a move has copied and verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for AppSettings {
@@ -55,6 +59,7 @@ impl Default for AppSettings {
         AppSettings {
             refresh_interval_minutes: 5,
             log_level: LogLevel::Info,
+            data_dir: None,
         }
     }
 }
@@ -92,8 +97,9 @@ impl AppSettings {
         auth::write_atomic(&config.join(Self::FILE_NAME), &json).map_err(crate::session::auth_error)
     }
 
-    /// Checks what the person entered.
-    pub fn from_form(form: &AppSettingsForm) -> Result<AppSettings, AppError> {
+    /// Checks what the person entered; the data folder is kept from `saved`
+    /// (only a move changes it).
+    pub fn from_form(form: &AppSettingsForm, saved: &AppSettings) -> Result<AppSettings, AppError> {
         if !(MIN_REFRESH_MINUTES..=MAX_REFRESH_MINUTES).contains(&form.refresh_interval_minutes) {
             return Err(AppError {
                 code: ErrorCode::Validation,
@@ -106,6 +112,7 @@ impl AppSettings {
         Ok(AppSettings {
             refresh_interval_minutes: form.refresh_interval_minutes,
             log_level: form.log_level,
+            data_dir: saved.data_dir.clone(),
         })
     }
 
@@ -113,11 +120,16 @@ impl AppSettings {
         Duration::from_secs(u64::from(self.refresh_interval_minutes) * 60)
     }
 
-    /// A hand-edited file may hold any number; keep it within bounds.
+    /// A hand-edited file may hold any number; keep it within bounds. A
+    /// relative data folder would depend on where the app was started: ignored.
     fn clamped(mut self) -> AppSettings {
         self.refresh_interval_minutes = self
             .refresh_interval_minutes
             .clamp(MIN_REFRESH_MINUTES, MAX_REFRESH_MINUTES);
+        if self.data_dir.as_ref().is_some_and(|dir| !dir.is_absolute()) {
+            tracing::warn!("the saved data folder is not a full path; using the default");
+            self.data_dir = None;
+        }
         self
     }
 }
@@ -156,6 +168,7 @@ mod tests {
         let settings = AppSettings {
             refresh_interval_minutes: 15,
             log_level: LogLevel::Debug,
+            data_dir: Some(dir.path().join("moved")),
         };
         settings.save(dir.path()).expect("saved");
         assert_eq!(AppSettings::load(dir.path()), settings);
@@ -175,6 +188,9 @@ mod tests {
         // A file from an older version without the newer keys keeps their defaults.
         std::fs::write(&path, br#"{"logLevel":"error"}"#).expect("write");
         assert_eq!(AppSettings::load(dir.path()).refresh_interval_minutes, 5);
+        assert_eq!(AppSettings::load(dir.path()).data_dir, None);
+        std::fs::write(&path, br#"{"dataDir":"relative/data"}"#).expect("write");
+        assert_eq!(AppSettings::load(dir.path()).data_dir, None);
     }
 
     #[test]
@@ -183,15 +199,19 @@ mod tests {
             refresh_interval_minutes: minutes,
             log_level: LogLevel::Info,
         };
+        let saved = AppSettings {
+            data_dir: Some(PathBuf::from("/mnt/big/switchboard")),
+            ..AppSettings::default()
+        };
         for bad in [0, MAX_REFRESH_MINUTES + 1] {
-            let error = AppSettings::from_form(&form(bad)).expect_err("out of range");
+            let error = AppSettings::from_form(&form(bad), &saved).expect_err("out of range");
             assert_eq!(error.code, ErrorCode::Validation);
         }
+        let settings = AppSettings::from_form(&form(30), &saved).expect("valid");
+        assert_eq!(settings.refresh_interval_minutes, 30);
         assert_eq!(
-            AppSettings::from_form(&form(30))
-                .expect("valid")
-                .refresh_interval_minutes,
-            30
+            settings.data_dir, saved.data_dir,
+            "saving the form keeps a moved folder"
         );
     }
 

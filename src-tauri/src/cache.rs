@@ -12,7 +12,10 @@ use store::{Opened, PullProgress, Store};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::ipc::{AppError, CacheActivity, CacheProgress, CacheStatus, ErrorCode, OutboxCounts};
+use crate::ipc::{
+    AppError, CacheActivity, CacheProgress, CacheStatus, ErrorCode, OutboxCounts, TaskWalkStatus,
+};
+use crate::task_walk::WalkLimits;
 
 /// How often an offline app checks whether GoHighLevel is back.
 pub const OFFLINE_RETRY: Duration = Duration::from_secs(10);
@@ -39,6 +42,9 @@ pub struct LocationCache {
     /// Settings → General; a change applies to the wait in progress.
     refresh_interval: Mutex<Duration>,
     interval_changed: Notify,
+    /// Wakes the task walk: the download finished, a refresh found changes,
+    /// GoHighLevel is back.
+    walk_wake: Notify,
 }
 
 impl std::fmt::Debug for LocationCache {
@@ -128,6 +134,16 @@ impl LocationCache {
         path: PathBuf,
         refresh_interval: Duration,
     ) -> Result<Arc<LocationCache>, AppError> {
+        Self::open_with(client, path, refresh_interval, WalkLimits::default()).await
+    }
+
+    /// [`LocationCache::open`] with the task walk's limits.
+    pub async fn open_with(
+        client: ghl::Client,
+        path: PathBuf,
+        refresh_interval: Duration,
+        walk: WalkLimits,
+    ) -> Result<Arc<LocationCache>, AppError> {
         let location_id = client.location_id().to_owned();
         let file = path.clone();
         let (store, opened) = tokio::task::spawn_blocking(move || Store::open(file))
@@ -155,6 +171,7 @@ impl LocationCache {
             notice,
             last_error: None,
             generation: 0,
+            task_walk: None,
         };
         read_counts(&store, &mut status).await?;
         let cache = Arc::new(LocationCache {
@@ -169,8 +186,10 @@ impl LocationCache {
             download: Mutex::new(CancellationToken::new()),
             refresh_interval: Mutex::new(refresh_interval),
             interval_changed: Notify::new(),
+            walk_wake: Notify::new(),
         });
         tokio::spawn(Arc::clone(&cache).run());
+        tokio::spawn(crate::task_walk::run(Arc::clone(&cache), walk));
         Ok(cache)
     }
 
@@ -196,6 +215,24 @@ impl LocationCache {
     /// previous channel.
     pub fn watch(&self, watcher: impl Fn(&CacheStatus) -> bool + Send + Sync + 'static) {
         *lock(&self.watchers) = vec![Box::new(watcher)];
+    }
+
+    pub(crate) fn client(&self) -> &ghl::Client {
+        &self.client
+    }
+
+    /// Cancelled when the background work stops.
+    pub(crate) fn stopped(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Resolves when the task walk has something new to look at.
+    pub(crate) async fn walk_woken(&self) {
+        self.walk_wake.notified().await;
+    }
+
+    pub(crate) fn set_task_walk(&self, walk: TaskWalkStatus) {
+        self.update(|s| s.task_walk = Some(walk));
     }
 
     /// Stops the background work (sign-out); the file stays as it is.
@@ -256,6 +293,7 @@ impl LocationCache {
         if came_back {
             // Send what waited in the outbox and catch up.
             self.wake.notify_one();
+            self.walk_wake.notify_one();
         }
     }
 
@@ -463,6 +501,8 @@ impl LocationCache {
             Err(error) => self.failed(error).await,
         }
         self.changed().await;
+        // Its tasks and appointments next.
+        self.walk_wake.notify_one();
     }
 
     async fn refresh(&self) {
@@ -493,6 +533,8 @@ impl LocationCache {
                 }
                 self.refreshed().await;
                 self.changed().await;
+                // Contacts changed since they were walked are walked again.
+                self.walk_wake.notify_one();
                 // Changes the alert rules found in this refresh.
                 crate::alerts::announce(self).await;
             }

@@ -287,6 +287,22 @@ pub struct CacheStatus {
     pub last_error: Option<String>,
     /// Goes up whenever cached data changed, so the UI re-reads what it shows.
     pub generation: u32,
+    /// The background walk that caches every contact's tasks and
+    /// appointments; `null` until it has counted (after the first download).
+    pub task_walk: Option<TaskWalkStatus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskWalkStatus {
+    /// Contacts whose tasks and appointments are cached and current.
+    pub checked: u32,
+    pub total: u32,
+    /// Fetching now (false when done, or paused: offline, the person's own
+    /// requests first, or the day's budget spent).
+    pub running: bool,
+    /// Today's request budget for the walk is spent; it goes on tomorrow.
+    pub budget_spent: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -714,6 +730,7 @@ pub fn typescript_bindings() -> String {
         crate::alerts::ActivityItem::decl(&config),
         CacheActivity::decl(&config),
         CacheProgress::decl(&config),
+        TaskWalkStatus::decl(&config),
         OutboxCounts::decl(&config),
         OutboxItem::decl(&config),
         OutboxItemState::decl(&config),
@@ -746,6 +763,10 @@ pub fn typescript_bindings() -> String {
         crate::app_settings::LogLevel::decl(&config),
         crate::app_settings::AppSettingsView::decl(&config),
         crate::app_settings::AppSettingsForm::decl(&config),
+        crate::data_location::DataMovePlan::decl(&config),
+        crate::data_location::DataMoveStage::decl(&config),
+        crate::data_location::DataMoveProgress::decl(&config),
+        crate::data_location::DataMoveOutcome::decl(&config),
         crate::overview::Overview::decl(&config),
         crate::overview::OverviewTaskList::decl(&config),
         crate::overview::OverviewTask::decl(&config),

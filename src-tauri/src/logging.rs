@@ -34,6 +34,8 @@ static FILTER: OnceLock<reload::Handle<EnvFilter, Registry>> = OnceLock::new();
 static FROM_ENV: OnceLock<String> = OnceLock::new();
 /// …until a level chosen in Settings replaced it.
 static ENV_REPLACED: AtomicBool = AtomicBool::new(false);
+/// The log file, kept so that moving the data folder can move it too.
+static FILE: OnceLock<Mutex<RotatingFile>> = OnceLock::new();
 
 /// Starts logging at `level`, or at `SWITCHBOARD_LOG` when that is set.
 pub fn init(log_dir: &Path, level: LogLevel) {
@@ -51,10 +53,17 @@ pub fn init(log_dir: &Path, level: LogLevel) {
     };
     let (filter, handle) = reload::Layer::new(filter);
     let (file_layer, file_error) = match RotatingFile::open(log_dir, MAX_FILE_BYTES, KEPT_FILES) {
-        Ok(file) => (
-            Some(fmt::layer().with_ansi(false).with_writer(Mutex::new(file))),
-            None,
-        ),
+        Ok(file) => {
+            let file = FILE.get_or_init(|| Mutex::new(file));
+            (
+                Some(
+                    fmt::layer()
+                        .with_ansi(false)
+                        .with_writer(move || SharedFile(file)),
+                ),
+                None,
+            )
+        }
         Err(error) => (None, Some(error)),
     };
     let installed = tracing_subscriber::registry()
@@ -97,6 +106,34 @@ pub fn set_level(level: LogLevel) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Moves the current log file to `dir` (the data folder moved): it is copied
+/// there under the writer's lock, so no line written meanwhile is lost, and
+/// every later line goes there. Nothing to do when logging only to stderr.
+pub fn relocate(dir: &Path) -> io::Result<()> {
+    match FILE.get() {
+        Some(file) => lock_file(file).relocate(dir),
+        None => Ok(()),
+    }
+}
+
+/// One log line's access to the file.
+struct SharedFile(&'static Mutex<RotatingFile>);
+
+impl Write for SharedFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        lock_file(self.0).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        lock_file(self.0).flush()
+    }
+}
+
+fn lock_file(file: &Mutex<RotatingFile>) -> std::sync::MutexGuard<'_, RotatingFile> {
+    file.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The current log file and its rotated predecessors.
 struct RotatingFile {
     dir: PathBuf,
@@ -122,6 +159,18 @@ impl RotatingFile {
             max_bytes,
             kept,
         })
+    }
+
+    fn relocate(&mut self, dir: &Path) -> io::Result<()> {
+        self.file.flush()?;
+        std::fs::create_dir_all(dir)?;
+        let target = dir.join(LOG_FILE);
+        std::fs::copy(self.dir.join(LOG_FILE), &target)?;
+        let file = std::fs::OpenOptions::new().append(true).open(&target)?;
+        self.len = file.metadata()?.len();
+        self.file = file;
+        self.dir = dir.to_owned();
+        Ok(())
     }
 
     fn rotated(&self, n: u32) -> PathBuf {
@@ -180,6 +229,21 @@ mod tests {
 
     fn read(path: &Path) -> String {
         std::fs::read_to_string(path).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_file_follows_a_moved_data_folder() {
+        let old = tempfile::tempdir().expect("old");
+        let new = tempfile::tempdir().expect("new");
+        let mut file = RotatingFile::open(old.path(), 1000, 2).expect("open");
+        file.write_all(b"before the move\n").expect("write");
+        file.relocate(&new.path().join("logs")).expect("relocated");
+        file.write_all(b"after the move\n").expect("write");
+        file.flush().expect("flush");
+        let moved = read(&new.path().join("logs").join(LOG_FILE));
+        assert_eq!(moved, "before the move\nafter the move\n");
+        assert_eq!(file.len, moved.len() as u64, "rotation keeps counting");
+        assert_eq!(read(&old.path().join(LOG_FILE)), "before the move\n");
     }
 
     #[test]

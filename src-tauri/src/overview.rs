@@ -31,7 +31,8 @@ pub struct Overview {
     pub recently_updated: Vec<ContactSummary>,
     /// Contacts with edits in the outbox, the one waiting longest first.
     pub waiting: Vec<OverviewWaiting>,
-    /// Tasks are known only for contacts opened on this computer: how many.
+    /// Contacts whose tasks are cached (opened on this computer or fetched
+    /// by the background walk, see `CacheStatus.taskWalk`).
     pub contacts_with_tasks: u32,
     pub contacts_with_appointments: u32,
     /// Start of the local day the lists were made for (RFC 3339, UTC).

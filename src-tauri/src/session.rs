@@ -63,7 +63,7 @@ impl Dirs {
     /// Demo runs live in a directory of their own (`<home>/demo`, or a fresh
     /// temporary one), never beside a real sign-in.
     pub fn for_launch(launch: &Launch, os_config: PathBuf, os_data: PathBuf) -> Dirs {
-        match launch {
+        let dirs = match launch {
             Launch::Demo { home, .. } => {
                 let home = home
                     .as_ref()
@@ -75,7 +75,16 @@ impl Dirs {
                 Dirs::resolve(Some(&home), PathBuf::new(), PathBuf::new())
             }
             Launch::Live { home, .. } => Dirs::resolve(home.as_deref(), os_config, os_data),
+        };
+        dirs.with_saved_data_location()
+    }
+
+    /// The data folder chosen with Settings → General → Move…, when there is one.
+    fn with_saved_data_location(mut self) -> Dirs {
+        if let Some(data) = crate::app_settings::AppSettings::load(&self.config).data_dir {
+            self.data = data;
         }
+        self
     }
 
     pub fn logs(&self) -> PathBuf {
@@ -124,7 +133,12 @@ struct Signed {
 pub struct Sessions {
     mode: AppMode,
     api_base_url: Url,
-    dirs: Dirs,
+    /// Settings → General → Move… changes the data folder while the app runs.
+    dirs: std::sync::RwLock<Dirs>,
+    /// `dirs.config`, which never moves.
+    config: PathBuf,
+    /// Set while the data folder moves: no location opens its cache.
+    moving: std::sync::atomic::AtomicBool,
     store: Arc<dyn SecretStore>,
     oauth: OAuthSource,
     loopback: LoopbackConfig,
@@ -242,7 +256,9 @@ impl Sessions {
         Ok(Sessions {
             mode,
             api_base_url,
-            dirs,
+            config: dirs.config.clone(),
+            dirs: std::sync::RwLock::new(dirs),
+            moving: std::sync::atomic::AtomicBool::new(false),
             store,
             oauth,
             loopback: LoopbackConfig::default(),
@@ -265,11 +281,49 @@ impl Sessions {
 
     /// Settings (no secrets) live here.
     pub fn config_dir(&self) -> &Path {
-        &self.dirs.config
+        &self.config
     }
 
-    pub fn dirs(&self) -> &Dirs {
-        &self.dirs
+    pub fn dirs(&self) -> Dirs {
+        self.dirs
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Closes every open location before the data folder moves, and keeps
+    /// any from opening until [`Sessions::reopen_after_move`]. Returns the
+    /// closed databases: the move waits until nothing holds them any more
+    /// (a command or a background task may still be finishing with one).
+    pub async fn close_for_move(&self) -> Vec<std::sync::Weak<store::Store>> {
+        let mut signed = self.signed.lock().await;
+        self.moving.store(true, std::sync::atomic::Ordering::SeqCst);
+        signed
+            .open
+            .drain()
+            .filter_map(|(_, connection)| {
+                connection.cache().stop();
+                connection
+                    .cache()
+                    .store()
+                    .ok()
+                    .map(|store| Arc::downgrade(&store))
+            })
+            .collect()
+    }
+
+    /// Ends a move: the locations open again on first use, from `data` when
+    /// the move happened, else from where they were.
+    pub async fn reopen_after_move(&self, data: Option<PathBuf>) {
+        let _signed = self.signed.lock().await;
+        if let Some(data) = data {
+            self.dirs
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .data = data;
+        }
+        self.moving
+            .store(false, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Applies a new background refresh interval to every open location.
@@ -343,6 +397,15 @@ impl Sessions {
         account: &Account,
         session: LocationSession,
     ) -> Result<Connection, AppError> {
+        if self.moving.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(AppError {
+                code: ErrorCode::CacheUnavailable,
+                message:
+                    "Switchboard is moving its data folder; the contacts are back in a moment."
+                        .to_owned(),
+                details: Some(serde_json::json!({ "reason": "dataFolderMoving" })),
+            });
+        }
         let client = session
             .ghl_client(ghl::ClientConfig::new(
                 self.api_base_url.clone(),
@@ -352,10 +415,10 @@ impl Sessions {
         Connection::open(
             client,
             Some(session),
-            self.dirs
+            self.dirs()
                 .location_cache(&account.location_id)
                 .join(CACHE_FILE),
-            crate::app_settings::AppSettings::load(&self.dirs.config).refresh_interval(),
+            crate::app_settings::AppSettings::load(&self.config).refresh_interval(),
         )
         .await
     }
@@ -523,7 +586,7 @@ impl Sessions {
             }
             .map_err(auth_error)?;
             if delete_cache {
-                let cache = self.dirs.location_cache(location_id);
+                let cache = self.dirs().location_cache(location_id);
                 if let Err(error) = std::fs::remove_dir_all(&cache) {
                     if error.kind() != std::io::ErrorKind::NotFound {
                         tracing::warn!(%error, "could not delete the location's cache");
@@ -545,7 +608,7 @@ impl Sessions {
     }
 
     fn set_active(&self, signed: &mut Signed, location_id: Option<String>) {
-        let path = self.dirs.config.join(ACTIVE_LOCATION_FILE);
+        let path = self.config.join(ACTIVE_LOCATION_FILE);
         let written = match &location_id {
             Some(id) => std::fs::write(&path, id),
             None => std::fs::remove_file(&path).or_else(|error| {
@@ -987,7 +1050,7 @@ mod tests {
             .expect_err("unknown");
         assert_eq!(unknown.code, ErrorCode::NotSignedIn);
 
-        let cache = sessions.dirs.location_cache(sandbox.location_id());
+        let cache = sessions.dirs().location_cache(sandbox.location_id());
         std::fs::create_dir_all(&cache).expect("a cache folder");
         let info = sessions
             .sign_out(sandbox.location_id(), true)

@@ -247,12 +247,13 @@ impl Connection {
         if convert::is_pending(contact_id) {
             return Ok(false);
         }
-        let (contact, tasks, notes, appointments) = tokio::join!(
+        let (contact, notes, (tasks, appointments)) = tokio::join!(
             self.remote(self.client.get_contact(contact_id)),
-            self.remote(self.client.contact_tasks(contact_id)),
             self.remote(self.client.contact_notes(contact_id)),
-            self.remote(self.client.contact_appointments(contact_id)),
+            crate::task_walk::fetch_tasks_and_appointments(&self.client, contact_id),
         );
+        self.cache.observe(&tasks);
+        self.cache.observe(&appointments);
         let offline = [
             contact.as_ref().err(),
             tasks.as_ref().err(),
@@ -283,9 +284,8 @@ impl Connection {
                 self.remember_tags(contact.tags.iter());
                 self.cached(move |s| {
                     s.upsert_contact(&contact)?;
-                    s.replace_tasks(&id, &tasks)?;
                     s.replace_notes(&id, &notes)?;
-                    s.replace_appointments(&id, &appointments)
+                    s.replace_tasks_and_appointments(&id, &tasks, &appointments)
                 })
                 .await?;
             }

@@ -16,6 +16,9 @@ import type {
   ContactDetail,
   ContactForm,
   ContactPage,
+  DataMoveOutcome,
+  DataMovePlan,
+  DataMoveProgress,
   DuplicateMatch,
   ErrorCode,
   HcpCustomerPage,
@@ -564,4 +567,29 @@ export function importCancel(importId: number): Promise<null> {
 /** Shows the failure report (CSV in the app's data folder) in the file manager; resolves with its path. */
 export function importShowReport(importId: number): Promise<string> {
   return call<string>("import_show_report", { importId });
+}
+
+// ---------- Data folder move (Settings → General → Move…) ----------
+
+/** The system's folder picker, opened by the Rust side; `null` when the person closed it. */
+export function chooseDataFolder(): Promise<string | null> {
+  return call<string | null>("choose_data_folder", {});
+}
+
+/** Checks a target folder (full path, empty, writable, room enough) without changing anything. */
+export function checkDataFolderMove(target: string): Promise<DataMovePlan> {
+  return call<DataMovePlan>("check_data_folder_move", { target });
+}
+
+/** Copies, verifies, switches to `target` and removes the old folder; progress goes to `onProgress`. */
+export function moveDataFolder(target: string, onProgress: (progress: DataMoveProgress) => void): Promise<DataMoveOutcome> {
+  const channel: { onmessage: (p: DataMoveProgress) => void } = usesFakeBackend()
+    ? { onmessage: onProgress }
+    : new Channel<DataMoveProgress>(onProgress);
+  return call<DataMoveOutcome>("move_data_folder", { target, onProgress: channel });
+}
+
+/** Stops a move before it switches; `moveDataFolder` then resolves with `moved: false`. */
+export function cancelDataFolderMove(): Promise<null> {
+  return call<null>("cancel_data_folder_move", {});
 }

@@ -141,7 +141,12 @@ lastError: string | null,
 /**
  * Goes up whenever cached data changed, so the UI re-reads what it shows.
  */
-generation: number, };
+generation: number, 
+/**
+ * The background walk that caches every contact's tasks and
+ * appointments; `null` until it has counted (after the first download).
+ */
+taskWalk: TaskWalkStatus | null, };
 export type AlertRuleKind = "fieldChanged" | "tagAdded" | "taskOverdue" | "hcpChanged";
 export type AlertContact = { id: string, 
 /**
@@ -192,6 +197,20 @@ waitingForRateLimit: boolean,
  * Time left at the current pace; `null` until it can be estimated.
  */
 etaSeconds: number | null, };
+export type TaskWalkStatus = { 
+/**
+ * Contacts whose tasks and appointments are cached and current.
+ */
+checked: number, total: number, 
+/**
+ * Fetching now (false when done, or paused: offline, the person's own
+ * requests first, or the day's budget spent).
+ */
+running: boolean, 
+/**
+ * Today's request budget for the walk is spent; it goes on tomorrow.
+ */
+budgetSpent: boolean, };
 export type OutboxCounts = { 
 /**
  * Edits waiting to be sent (or re-sent after a network failure).
@@ -345,6 +364,26 @@ logFilterFromEnv: string | null,
  */
 dataDir: string, logsDir: string, minRefreshMinutes: number, maxRefreshMinutes: number, };
 export type AppSettingsForm = { refreshIntervalMinutes: number, logLevel: LogLevel, };
+export type DataMovePlan = { from: string, to: string, files: number, bytes: number, 
+/**
+ * Free space on the target's disk.
+ */
+availableBytes: number, };
+export type DataMoveStage = "closing" | "copying" | "verifying" | "switching" | "removingOld";
+export type DataMoveProgress = { stage: DataMoveStage, filesDone: number, filesTotal: number, bytesDone: number, bytesTotal: number, cancellable: boolean, };
+export type DataMoveOutcome = { 
+/**
+ * False when the person cancelled: the old folder is still in use.
+ */
+moved: boolean, 
+/**
+ * The data folder in use now.
+ */
+dataDir: string, files: number, bytes: number, 
+/**
+ * Why (part of) the old folder is still there, when it could not be removed.
+ */
+leftBehind: string | null, };
 export type Overview = { 
 /**
  * Open tasks due before now, the latest due first.
@@ -371,7 +410,8 @@ recentlyUpdated: Array<ContactSummary>,
  */
 waiting: Array<OverviewWaiting>, 
 /**
- * Tasks are known only for contacts opened on this computer: how many.
+ * Contacts whose tasks are cached (opened on this computer or fetched
+ * by the background walk, see `CacheStatus.taskWalk`).
  */
 contactsWithTasks: number, contactsWithAppointments: number, 
 /**

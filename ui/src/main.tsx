@@ -10,6 +10,7 @@ import "./styles/app.css";
 import "./styles/alerts.css";
 import "./styles/overview.css";
 import "./styles/import.css";
+import "./styles/dataMove.css";
 
 /**
  * Dev only (vite dev server or a `--mode fake` build, outside Tauri): `?select=<id>` or

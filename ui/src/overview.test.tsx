@@ -1,8 +1,8 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ContactSummary, Overview, Task } from "./bindings";
+import type { CacheStatus, ContactSummary, Overview, Task } from "./bindings";
 import { FIRST_LIST_PAINT_MARK } from "./components/ContactList";
-import { fakeOverview } from "./dev/fakeOverview";
+import { FAKE_WALK_PER_SECOND, fakeOverview, fakeTaskWalk } from "./dev/fakeOverview";
 import { emptyOverview } from "./hooks/overview";
 import { contactDetail, contactSummary, renderApp, SIGNED_IN } from "./test/helpers";
 
@@ -211,6 +211,71 @@ describe("overview", () => {
     api.overview.mockResolvedValue(overviewData({ overdue: { items: [], total: 0 } }));
     act(() => onStatus?.(cacheStatus({ generation: 1 })));
     expect(await screen.findByText("No overdue tasks")).toBeInTheDocument();
+  });
+});
+
+describe("the background walk of tasks and appointments", () => {
+  async function renderWithStatus(initial: Partial<CacheStatus>) {
+    const { cacheStatus } = await import("./test/backendMock");
+    let onStatus: ((status: CacheStatus) => void) | null = null;
+    api.watchCache.mockImplementation((listener) => {
+      onStatus = listener;
+      return Promise.resolve({ status: cacheStatus(initial), stop: () => undefined });
+    });
+    const utils = await renderOverview();
+    const send = (status: Partial<CacheStatus>) => act(() => onStatus?.(cacheStatus(status)));
+    return { ...utils, send };
+  }
+
+  it("shows how far it is with a labelled progress bar, then that every contact is covered", async () => {
+    const { send } = await renderWithStatus({
+      taskWalk: { checked: 1234, total: 100_000, running: true, budgetSpent: false },
+    });
+    const scope = await screen.findByTestId("overview-scope");
+    expect(scope).toHaveTextContent("Checking tasks and appointments: 1,234 of 100,000 contacts");
+    expect(scope).not.toHaveTextContent("opened on this computer");
+    const bar = screen.getByRole("progressbar", { name: "Checking tasks and appointments: 1,234 of 100,000 contacts" });
+    expect(bar).toHaveAttribute("aria-valuenow", "1234");
+    expect(bar).toHaveAttribute("aria-valuemax", "100000");
+
+    send({ taskWalk: { checked: 100_000, total: 100_000, running: false, budgetSpent: false } });
+    await waitFor(() => expect(screen.getByTestId("overview-scope")).toHaveTextContent("Tasks and appointments of all 100,000 contacts."));
+    expect(screen.queryByRole("progressbar", { name: /Checking tasks/ })).not.toBeInTheDocument();
+  });
+
+  it("says why it waits: the day's budget, or GoHighLevel out of reach", async () => {
+    const { send } = await renderWithStatus({
+      taskWalk: { checked: 20_000, total: 100_000, running: false, budgetSpent: true },
+    });
+    expect(await screen.findByTestId("overview-scope")).toHaveTextContent("The rest tomorrow");
+    send({ online: false, taskWalk: { checked: 20_500, total: 100_000, running: false, budgetSpent: false } });
+    await waitFor(() => expect(screen.getByTestId("overview-scope")).toHaveTextContent("Paused while GoHighLevel cannot be reached."));
+    expect(screen.getByTestId("overview-scope")).toHaveTextContent("20,500 of 100,000");
+  });
+
+  it("keeps to the contacts opened here until it has counted", async () => {
+    await renderWithStatus({ taskWalk: null });
+    expect(await screen.findByTestId("overview-scope")).toHaveTextContent("the 12 contacts opened on this computer");
+  });
+});
+
+describe("the fake backend's walk", () => {
+  it("starts after the first download and counts the walked contacts' tasks", () => {
+    expect(fakeTaskWalk("loc-walk", 5000, false, 0)).toBeNull();
+    expect(fakeTaskWalk("loc-walk", 5000, true, 1_000)).toEqual({ checked: 0, total: 5000, running: true, budgetSpent: false });
+    expect(fakeTaskWalk("loc-walk", 5000, true, 3_000)?.checked).toBe(2 * FAKE_WALK_PER_SECOND);
+    expect(fakeTaskWalk("loc-walk", 5000, true, 1_000_000)).toEqual({ checked: 5000, total: 5000, running: false, budgetSpent: false });
+
+    const taskStore = new Map<string, Task[]>();
+    const tasksOf = (id: string) => {
+      if (!taskStore.has(id)) taskStore.set(id, []);
+      return taskStore.get(id)!;
+    };
+    const many = Array.from({ length: 30 }, (_, i) => person(`p${i}`, `Person ${i}`));
+    const before = fakeOverview({ contacts: many, taskStore, tasksOf, appointmentsOf: () => [], outbox: [] });
+    const after = fakeOverview({ contacts: many, taskStore, tasksOf, appointmentsOf: () => [], outbox: [], walked: 30 });
+    expect(before.contactsWithTasks).toBe(12);
+    expect(after.contactsWithTasks).toBe(30);
   });
 });
 

@@ -6,7 +6,7 @@ import { importShowReport, toAppError, type AppError } from "../backend";
 import type { ImportField, ImportPreview, ImportProgress, ImportSummary } from "../bindings";
 import { DEFAULT_IMPORT_TAGS, parseTags, useImportWizard } from "../hooks/imports";
 import { formatNumber } from "../lib/format";
-import { Spinner } from "./common";
+import { ProgressBar, Spinner } from "./common";
 import { CheckboxField, FormAlert, InputField } from "./forms";
 import { ImportRows } from "./ImportRows";
 import { Modal } from "./Modal";
@@ -311,18 +311,13 @@ function Running({
       <p id={`${id}-label`} className="import-progress-label">
         {cancelling ? "Stopping after the rows in progress…" : `Importing ${preview.fileName}: ${formatNumber(done)} of ${formatNumber(total)} rows`}
       </p>
-      <div
-        className="progress-track"
-        role="progressbar"
-        aria-labelledby={`${id}-label`}
-        aria-valuemin={0}
-        aria-valuemax={total}
-        aria-valuenow={done}
-        aria-valuetext={`${formatNumber(done)} of ${formatNumber(total)} rows`}
-        data-testid="import-progress"
-      >
-        <span className="progress-fill" style={{ width: `${total > 0 ? Math.min(100, (done / total) * 100) : 0}%` }} />
-      </div>
+      <ProgressBar
+        labelledBy={`${id}-label`}
+        done={done}
+        total={total}
+        valueText={`${formatNumber(done)} of ${formatNumber(total)} rows`}
+        testId="import-progress"
+      />
       {progress ? <CountList counts={progress} /> : null}
       <div className="form-actions">
         {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the progress replaces the focused Import button */}

@@ -1,14 +1,14 @@
 // The home screen beside the contact list when no contact is open: what is due, what is
 // booked, what changed and what waits to be sent, each item opening its contact.
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type ReactNode } from "react";
-import type { Overview as OverviewData, OverviewAppointment, OverviewTask } from "../bindings";
+import type { Overview as OverviewData, OverviewAppointment, OverviewTask, TaskWalkStatus } from "../bindings";
 import { useCacheStatus } from "../hooks/cacheStatus";
 import { useNow } from "../hooks/now";
 import { outboxParts, outboxTotal } from "../hooks/outbox";
 import { useAfterFirstListPaint, useOverview } from "../hooks/overview";
 import { formatDueDate, formatFullDateTime, formatOverdue, formatRelative, formatTime, parseDate } from "../lib/dates";
 import { formatNumber, formatPhone } from "../lib/format";
-import { ErrorMessage, Skeleton, Spinner } from "./common";
+import { ErrorMessage, ProgressBar, Skeleton, Spinner } from "./common";
 import { AlertIcon, CheckCircleIcon, ClockIcon, OutboxIcon, RefreshIcon, UsersIcon } from "./icons";
 import { OutboxDialog } from "./OutboxDialog";
 import { OverviewList, type OverviewEntry, type OverviewListHandle } from "./OverviewList";
@@ -228,9 +228,7 @@ export const Overview = forwardRef<OverviewHandle, Props>(function Overview({ sh
           </div>
         ) : (
           <>
-            <p className="overview-scope" data-testid="overview-scope">
-              {scopeText(data.contactsWithTasks)}
-            </p>
+            <OverviewScope walk={status?.taskWalk ?? null} online={status?.online ?? true} contactsWithTasks={data.contactsWithTasks} />
             <div className="overview-grid">
               {specs.map((spec) => (
                 <OverviewCard key={spec.id} spec={spec}>
@@ -263,6 +261,43 @@ function scopeText(contacts: number): string {
   if (contacts === 0) return "Tasks and appointments show here for the contacts you open on this computer.";
   const whose = contacts === 1 ? "the contact" : `the ${formatNumber(contacts)} contacts`;
   return `Tasks and appointments of ${whose} opened on this computer.`;
+}
+
+/**
+ * Where the tasks and appointments come from: while the background walk fetches every
+ * contact's, how far it is (with a bar); once it has checked them all, that they cover
+ * every contact; before it has counted (first download), the contacts opened here.
+ */
+function OverviewScope({ walk, online, contactsWithTasks }: { walk: TaskWalkStatus | null; online: boolean; contactsWithTasks: number }) {
+  if (walk === null || walk.total === 0) {
+    return (
+      <p className="overview-scope" data-testid="overview-scope">
+        {scopeText(contactsWithTasks)}
+      </p>
+    );
+  }
+  const checked = Math.min(walk.checked, walk.total);
+  if (checked >= walk.total) {
+    const whose = walk.total === 1 ? "your contact" : `all ${formatNumber(walk.total)} contacts`;
+    return (
+      <p className="overview-scope" data-testid="overview-scope">
+        Tasks and appointments of {whose}.
+      </p>
+    );
+  }
+  const counted = `${formatNumber(checked)} of ${formatNumber(walk.total)} contacts`;
+  const why = walk.budgetSpent
+    ? "The rest tomorrow: today’s share of GoHighLevel requests is used."
+    : !online
+      ? "Paused while GoHighLevel cannot be reached."
+      : null;
+  return (
+    <div className="overview-scope overview-walk" data-testid="overview-scope">
+      <p id="overview-walk-label">Checking tasks and appointments: {counted}</p>
+      <ProgressBar labelledBy="overview-walk-label" done={checked} total={walk.total} valueText={counted} testId="overview-walk-progress" />
+      {why ? <p className="overview-walk-note">{why}</p> : null}
+    </div>
+  );
 }
 
 function OverviewCard({ spec, children }: { spec: SectionSpec; children: ReactNode }) {

@@ -1,8 +1,8 @@
 // Settings in one place: the HighLevel (OAuth) app, the Housecall Pro API key, how the
 // one-contact sync maps fields and which follow-up tasks it adds, and General (refresh
-// interval, log level, where the data and the logs are).
+// interval, log level, where the data and the logs are, moving the data folder).
 import type { UseQueryResult } from "@tanstack/react-query";
-import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import type { AppSettingsView, FollowUpTaskForm, HcpStatus, LogLevel, SyncSettingsView } from "../bindings";
 import { toAppError } from "../backend";
 import { useAppSettings, useOpenFolder, useSaveAppSettings } from "../hooks/appSettings";
@@ -10,6 +10,7 @@ import type { SettingsSection } from "../hooks/settings";
 import { useHcpStatus, useSaveHcpKey, useSaveSyncSettings, useSyncSettings } from "../hooks/sync";
 import { describeWriteError } from "../lib/errors";
 import { AlertSettings } from "./AlertSettings";
+import { DataFolderMove } from "./DataFolderMove";
 import { ErrorMessage, Skeleton } from "./common";
 import { FormAlert, InputField, SubmitButton, TextAreaField } from "./forms";
 import { PlusIcon, TrashIcon } from "./icons";
@@ -436,6 +437,8 @@ function GeneralSettingsForm({ settings, onClose }: { settings: AppSettingsView;
   const [logLevel, setLogLevel] = useState<LogLevel>(settings.logLevel);
   const [minutesError, setMinutesError] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [moving, setMoving] = useState(false);
+  const moveButton = useRef<HTMLButtonElement>(null);
   const save = useSaveAppSettings();
   const toast = useToast();
   const id = useId();
@@ -514,7 +517,27 @@ function GeneralSettingsForm({ settings, onClose }: { settings: AppSettingsView;
           which="data"
           button="Open data folder"
           testId="open-data-folder"
-        />
+        >
+          <button
+            ref={moveButton}
+            type="button"
+            className="button button-small"
+            aria-expanded={moving}
+            onClick={() => setMoving(true)}
+            data-testid="move-data-folder"
+          >
+            Move…
+          </button>
+        </FolderRow>
+        {moving ? (
+          <DataFolderMove
+            onClose={() => {
+              setMoving(false);
+              // Back to the button that opened it.
+              moveButton.current?.focus();
+            }}
+          />
+        ) : null}
         <FolderRow label="Logs" path={settings.logsDir} which="logs" button="Open logs folder" testId="open-logs-folder" />
       </section>
       <div className="form-actions">
@@ -529,7 +552,14 @@ function GeneralSettingsForm({ settings, onClose }: { settings: AppSettingsView;
   );
 }
 
-function FolderRow(props: { label: string; path: string; which: "logs" | "data"; button: string; testId: string }) {
+function FolderRow(props: {
+  label: string;
+  path: string;
+  which: "logs" | "data";
+  button: string;
+  testId: string;
+  children?: ReactNode;
+}) {
   const open = useOpenFolder(props.which);
   const toast = useToast();
   return (
@@ -554,6 +584,7 @@ function FolderRow(props: { label: string; path: string; which: "logs" | "data";
       >
         {props.button}
       </button>
+      {props.children}
     </div>
   );
 }

@@ -120,3 +120,32 @@ export function WaitingBadge() {
     </span>
   );
 }
+
+type ProgressBarProps = {
+  /** The id of the element that names what is in progress. */
+  labelledBy: string;
+  done: number;
+  total: number;
+  /** What a screen reader says, e.g. "120 of 400 rows". */
+  valueText: string;
+  testId: string;
+};
+
+/** A determinate progress bar (import, data folder move, task walk). */
+export function ProgressBar({ labelledBy, done, total, valueText, testId }: ProgressBarProps) {
+  const percent = total > 0 ? Math.min(100, (done / total) * 100) : 0;
+  return (
+    <div
+      className="progress-track"
+      role="progressbar"
+      aria-labelledby={labelledBy}
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={done}
+      aria-valuetext={valueText}
+      data-testid={testId}
+    >
+      <span className="progress-fill" style={{ width: `${percent}%` }} />
+    </div>
+  );
+}

@@ -40,7 +40,14 @@
 //
 // Changes (create/edit/delete contacts, tasks, notes, tags) are kept in memory until the
 // page reloads, and are checked roughly the way the Rust side checks them.
-import { fakeAppSettings, saveFakeAppSettings } from "./fakeSettings";
+import {
+  cancelFakeDataMove,
+  checkFakeDataMove,
+  FAKE_PICKED_FOLDER,
+  fakeAppSettings,
+  moveFakeDataFolder,
+  saveFakeAppSettings,
+} from "./fakeSettings";
 import type {
   AppSettingsForm,
   AppError,
@@ -54,6 +61,7 @@ import type {
   ContactForm,
   ContactPage,
   ContactSummary,
+  DataMoveProgress,
   DuplicateMatch,
   HcpCustomerPage,
   HcpCustomerSummary,
@@ -86,7 +94,7 @@ import type {
   UpsertOutcome,
 } from "../bindings";
 import { fakeAlertsCommand, unreadActivityOf } from "./fakeAlerts";
-import { fakeOverview } from "./fakeOverview";
+import { fakeOverview, fakeTaskWalk, tickWhileWalking } from "./fakeOverview";
 import { fakeImportCommand } from "./fakeImport";
 
 const params = new URLSearchParams(typeof window === "undefined" ? "" : window.location.search);
@@ -857,6 +865,16 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
       case "open_logs_folder":
       case "open_data_folder":
         return null;
+      case "choose_data_folder":
+        return FAKE_PICKED_FOLDER;
+      case "check_data_folder_move":
+        return checkFakeDataMove(String(args.target ?? ""));
+      case "move_data_folder":
+        return moveFakeDataFolder(String(args.target ?? ""), (progress) =>
+          (args.onProgress as { onmessage: (p: DataMoveProgress) => void }).onmessage(progress),
+        );
+      case "cancel_data_folder_move":
+        return cancelFakeDataMove();
       default:
         requireSignedIn();
         return run();
@@ -896,7 +914,7 @@ export async function fakeInvoke<T>(command: string, args: Record<string, unknow
         return listAppointments(contactId);
       case "overview":
         maybeFail("overview");
-        return fakeOverview({ contacts: cachedContacts(), taskStore, tasksOf: listTasks, appointmentsOf: listAppointments, outbox: outboxItems() });
+        return fakeOverview({ contacts: cachedContacts(), taskStore, tasksOf: listTasks, appointmentsOf: listAppointments, outbox: outboxItems(), walked: walkOf(cache())?.checked });
       case "known_tags":
         return [...knownTagSet].sort();
       case "list_business_contacts":
@@ -1128,7 +1146,12 @@ function statusOf(c: FakeCache): CacheStatus {
     notice: c.notice,
     lastError: c.lastError,
     generation: c.generation,
+    taskWalk: walkOf(c),
   };
+}
+
+function walkOf(c: FakeCache): CacheStatus["taskWalk"] {
+  return fakeTaskWalk(c.locationId, contactsByLocation.get(c.locationId)?.length ?? 0, c.downloadComplete);
 }
 
 function emit(c: FakeCache, { changed = false } = {}): void {
@@ -1146,6 +1169,10 @@ function watchCache(channel: StatusChannel): CacheStatus {
   c.watchers.add(channel);
   allContacts();
   if (!c.downloadComplete && !c.downloadPaused && c.online) startDownload(c);
+  tickWhileWalking(
+    () => walkOf(cache())?.running !== false,
+    () => emit(cache(), { changed: true }),
+  );
   return statusOf(c);
 }
 

@@ -1,9 +1,11 @@
 // The fake backend's `overview`: the same lists the Rust side builds, from the fake's
 // contacts, tasks, appointments and outbox. As in the app, tasks and appointments count
-// only for contacts "opened on this computer": here the first few of the list (plus
-// every contact opened in this session). The first of them always has a task that became
-// overdue earlier today and, until late evening, one still due today.
-import type { Appointment, ContactSummary, Overview, OverviewAppointment, OverviewTask, OutboxItem, Task } from "../bindings";
+// only for contacts whose lists are cached: those "opened on this computer" (here the
+// first few of the list, plus every contact opened in this session) and those the
+// background walk has checked (here the first `walked` of the list, growing at
+// FAKE_WALK_PER_SECOND from the end of the first download). The first contact always has
+// a task that became overdue earlier today and, until late evening, one still due today.
+import type { Appointment, ContactSummary, Overview, OverviewAppointment, OverviewTask, OutboxItem, Task, TaskWalkStatus } from "../bindings";
 
 /** Contacts treated as opened before this session. */
 export const FAKE_OPENED_CONTACTS = 12;
@@ -20,8 +22,41 @@ export type FakeOverviewSource = {
   tasksOf: (contactId: string) => Task[];
   appointmentsOf: (contactId: string) => Appointment[];
   outbox: readonly OutboxItem[];
+  /** Contacts (from the start of `contacts`) the background walk has checked. */
+  walked?: number;
   now?: Date;
 };
+
+/** Contacts the fake's background walk checks per second (5,000 in 40 s). */
+export const FAKE_WALK_PER_SECOND = 125;
+const WALK_TICK_MS = 1000;
+const walkStarts = new Map<string, number>();
+
+/**
+ * The fake walk of a location: it starts the first time it is asked after the first
+ * download finished (`null` before, like the app's status before it has counted).
+ */
+export function fakeTaskWalk(locationId: string, total: number, downloadComplete: boolean, now = Date.now()): TaskWalkStatus | null {
+  if (!downloadComplete || total === 0) return null;
+  const started = walkStarts.get(locationId) ?? now;
+  walkStarts.set(locationId, started);
+  const checked = Math.min(total, Math.floor(((now - started) / 1000) * FAKE_WALK_PER_SECOND));
+  return { checked, total, running: checked < total, budgetSpent: false };
+}
+
+/** Calls `tick` every second while `running()` says the walk goes on (one ticker at a time). */
+let walkTicker: ReturnType<typeof setInterval> | null = null;
+export function tickWhileWalking(running: () => boolean, tick: () => void): void {
+  if (walkTicker !== null) return;
+  walkTicker = setInterval(() => {
+    const goesOn = running();
+    tick();
+    if (!goesOn && walkTicker !== null) {
+      clearInterval(walkTicker);
+      walkTicker = null;
+    }
+  }, WALK_TICK_MS);
+}
 
 const seeded = new Set<string>();
 
@@ -71,7 +106,8 @@ export function fakeOverview(source: FakeOverviewSource): Overview {
   const todayEnd = startOfDay(now, 1).getTime();
   const weekEnd = startOfDay(now, WEEK_DAYS).getTime();
   const byId = new Map(source.contacts.map((c) => [c.id, c]));
-  const opened = new Set(source.contacts.slice(0, FAKE_OPENED_CONTACTS).map((c) => c.id));
+  const known = Math.max(FAKE_OPENED_CONTACTS, source.walked ?? 0);
+  const opened = new Set(source.contacts.slice(0, known).map((c) => c.id));
   for (const id of source.taskStore.keys()) if (byId.has(id)) opened.add(id);
   const first = source.contacts[0];
   if (first !== undefined) seedToday(source, first.id, now);

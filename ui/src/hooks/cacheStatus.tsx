@@ -8,6 +8,7 @@ import type { CacheStatus } from "../bindings";
 import { refreshCache, toAppError, watchCache, type CacheWatch } from "../backend";
 import { useToast } from "../components/Toasts";
 import { describeWriteError } from "../lib/errors";
+import { useDataFolderEpoch } from "./appSettings";
 import { queryKeys } from "./queries";
 
 /** The least time between two re-reads after cached data changed. */
@@ -68,6 +69,8 @@ export function CacheStatusProvider({ locationId, children }: { locationId: stri
   const client = useQueryClient();
   const toast = useToast();
   const [received, setReceived] = useState<Received>({ status: null, downloadTotal: null });
+  // A moved data folder reopened the cache: watch the new one.
+  const dataFolderEpoch = useDataFolderEpoch();
 
   // One watch per location; the previous one stops receiving.
   useEffect(() => {
@@ -110,7 +113,7 @@ export function CacheStatusProvider({ locationId, children }: { locationId: stri
       watch?.stop();
       window.clearTimeout(retry);
     };
-  }, [locationId, client]);
+  }, [locationId, client, dataFolderEpoch]);
 
   // Re-read what is shown when cached data changed, at most once per interval.
   const generation = received.status?.generation ?? null;

@@ -24,6 +24,7 @@ export function cacheStatus(overrides: Partial<CacheStatus> = {}): CacheStatus {
     notice: null,
     lastError: null,
     generation: 0,
+    taskWalk: null,
     ...overrides,
   };
 }

@@ -373,6 +373,13 @@ impl Client {
         self.inner.limiter.is_waiting()
     }
 
+    /// How full this location's rate-limit window is now: requests in flight
+    /// or finished within the window, and how many the window allows.
+    /// Background work uses it to leave room for the person's own requests.
+    pub fn rate_window(&self) -> (u64, u32) {
+        self.inner.limiter.usage()
+    }
+
     /// Request, retry and waiting counters of this client and its clones.
     pub fn stats(&self) -> ClientStats {
         let c = &self.inner.counters;

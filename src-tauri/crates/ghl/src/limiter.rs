@@ -166,6 +166,14 @@ impl RateLimiter {
         self.waiting.load(AtomicOrdering::Relaxed) > 0
     }
 
+    /// Requests in the current window (in flight or finished less than an
+    /// interval ago) and the window's size.
+    pub(crate) fn usage(&self) -> (u64, u32) {
+        let mut s = self.lock();
+        s.prune(Instant::now());
+        (s.used(), s.max)
+    }
+
     /// The limiter for `key` (base URL + location), created on first use and
     /// shared while any client holds it. A later `limit` for a live key is
     /// ignored: the first client's configuration (and what the server said

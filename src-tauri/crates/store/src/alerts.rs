@@ -638,9 +638,9 @@ impl Store {
     /// Records the cached tasks that are past due at `now` and not
     /// completed, for the enabled overdue rules: once per task and due date,
     /// and only tasks that fell due after the rule was made (a new rule does
-    /// not replay the past). The task list holds only the tasks of contacts
-    /// that were opened, so this reads a few rows. Returns how many entries
-    /// were added.
+    /// not replay the past). The `tasks_open_by_due` index narrows the tasks
+    /// to those due between the oldest rule and `now`, so only their JSON is
+    /// read. Returns how many entries were added.
     pub fn check_overdue_tasks(&self, now: OffsetDateTime) -> Result<usize> {
         self.write(|tx| {
             let rules: Vec<AlertRule> = rules_in(tx, true)?
@@ -650,21 +650,32 @@ impl Store {
             if rules.is_empty() {
                 return Ok(0);
             }
+            // Only tasks due after the oldest rule was made can match one.
+            let since = rules
+                .iter()
+                .map(|r| {
+                    ghl::datetime::parse_ghl_datetime(&r.created_at)
+                        .map_or(i64::MIN, crate::overview::epoch_ms)
+                })
+                .min()
+                .unwrap_or(i64::MIN);
             let tasks = tx
                 .prepare_cached(
                     "SELECT t.contact_id, t.id, t.json, c.display_name
                      FROM tasks t LEFT JOIN contacts c ON c.id = t.contact_id
-                     WHERE coalesce(json_extract(t.json, '$.completed'), 0) = 0
-                       AND json_extract(t.json, '$.dueDate') IS NOT NULL",
+                     WHERE t.completed = 0 AND t.due_ms >= ?1 AND t.due_ms < ?2",
                 )?
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                    ))
-                })?
+                .query_map(
+                    rusqlite::params![since, crate::overview::epoch_ms(now)],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, Option<String>>(3)?,
+                        ))
+                    },
+                )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut recorded = 0;
             for (contact_id, task_id, json, name) in tasks {

@@ -65,7 +65,7 @@ pub use pull::{
     full_pull, incremental_refresh, PullProgress, PullSummary, RefreshSummary, PULL_PAGE_SIZE,
 };
 pub use pull_state::PullState;
-pub use related::Cached;
+pub use related::{Cached, WalkCount, WalkMark};
 pub use replay::{replay_outbox, replay_outbox_observed, ReplayStep, ReplaySummary};
 pub use schema::CURRENT_VERSION as SCHEMA_VERSION;
 pub use sync_state::{

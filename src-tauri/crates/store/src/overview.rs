@@ -2,11 +2,11 @@
 //! appointments from today to the end of the week, the contacts changed last
 //! and the contacts with edits waiting in the outbox, in one read transaction.
 //!
-//! Tasks and appointments are cached per contact when a contact is opened or
-//! refreshed (GHL has no location-wide task list in the API the app uses), so
-//! they cover those contacts only; [`Overview::contacts_with_tasks`] says how
-//! many that is. The day boundaries come from the caller: "today" is the
-//! person's local day, which only the shell knows.
+//! Tasks and appointments are cached per contact (GHL has no location-wide
+//! task list in the API the app uses): when a contact is opened, and by the
+//! background walk over every contact; [`Overview::contacts_with_tasks`] says
+//! how many are cached. The day boundaries come from the caller: "today" is
+//! the person's local day, which only the shell knows.
 
 use ghl::{Appointment, Task};
 use rusqlite::{Connection, OptionalExtension};
@@ -84,7 +84,7 @@ pub struct Overview {
     pub recently_updated: Vec<ContactRow>,
     /// Contacts with outbox entries, the one waiting longest first.
     pub waiting: Vec<WaitingContact>,
-    /// How many contacts have their tasks cached (opened on this computer).
+    /// How many contacts have their tasks cached.
     pub contacts_with_tasks: u64,
     /// How many contacts have their appointments cached.
     pub contacts_with_appointments: u64,
@@ -106,42 +106,57 @@ struct Hit {
     contact_id: String,
 }
 
-/// Rows of `table` whose time at `field` lies in `[from, until)`, in time
-/// order. `filter` narrows the rows in SQL (e.g. open tasks only). Rows
-/// without a readable time are in no window.
+pub(crate) fn epoch_ms(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn from_epoch_ms(ms: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
+}
+
+/// Rows of `table` whose time column `at` lies in `[from, until)` (and that
+/// match `filter`): how many, and the first `limit` in time order
+/// (`latest_first` reverses it). Two ranges of an index on the time (which
+/// holds id and contact too); no record's JSON is read.
 fn hits_between(
     conn: &Connection,
-    table: &str,
-    field: &str,
-    filter: &str,
+    (table, at, filter): (&str, &str, &str),
     from: Option<OffsetDateTime>,
     until: OffsetDateTime,
-) -> Result<Vec<Hit>> {
+    limit: usize,
+    latest_first: bool,
+) -> Result<(Vec<Hit>, u64)> {
+    let range = [from.map_or(i64::MIN, epoch_ms), epoch_ms(until)];
+    let total: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM {table} WHERE {filter} {at} >= ?1 AND {at} < ?2"
+        ))?
+        .query_row(range, |r| r.get(0))?;
+    let order = if latest_first { "DESC" } else { "" };
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT json_extract(json, '$.{field}'), id, contact_id FROM {table} {filter}"
+        "SELECT {at}, id, contact_id FROM {table}
+         WHERE {filter} {at} >= ?1 AND {at} < ?2
+         ORDER BY {at} {order}, id {order} LIMIT ?3"
     ))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(rusqlite::params![range[0], range[1], limit as i64])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let at = match r.get_ref(0)? {
-            rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
-                .ok()
-                .and_then(ghl::datetime::parse_ghl_datetime),
-            _ => None,
-        };
-        let Some(at) = at else { continue };
-        if at >= until || from.is_some_and(|from| at < from) {
+        let Some(at) = from_epoch_ms(r.get(0)?) else {
             continue;
-        }
+        };
         out.push(Hit {
             at,
             id: r.get(1)?,
             contact_id: r.get(2)?,
         });
     }
-    out.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
-    Ok(out)
+    Ok((out, u64::try_from(total).unwrap_or(0)))
 }
+
+/// Open tasks, from `tasks_open_by_due`.
+const OPEN_TASKS: (&str, &str, &str) = ("tasks", "due_ms", "completed = 0 AND");
+/// Appointments, from `appointments_by_start`.
+const APPOINTMENTS: (&str, &str, &str) = ("appointments", "start_ms", "");
 
 fn name_of(conn: &Connection, contact_id: &str) -> Result<Option<String>> {
     Ok(conn
@@ -155,12 +170,11 @@ fn name_of(conn: &Connection, contact_id: &str) -> Result<Option<String>> {
 fn kept<T: serde::de::DeserializeOwned, Out>(
     conn: &Connection,
     table: &str,
-    hits: Vec<Hit>,
+    (hits, total): (Vec<Hit>, u64),
     limit: usize,
     what: &'static str,
     make: impl Fn(Hit, Option<String>, T) -> Out,
 ) -> Result<Limited<Out>> {
-    let total = hits.len() as u64;
     let mut json = conn.prepare_cached(&format!(
         "SELECT json FROM {table} WHERE contact_id = ?1 AND id = ?2"
     ))?;
@@ -178,7 +192,7 @@ fn kept<T: serde::de::DeserializeOwned, Out>(
     Ok(Limited { items, total })
 }
 
-fn tasks(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Limited<OverviewTask>> {
+fn tasks(conn: &Connection, hits: (Vec<Hit>, u64), limit: usize) -> Result<Limited<OverviewTask>> {
     kept(
         conn,
         "tasks",
@@ -196,7 +210,7 @@ fn tasks(conn: &Connection, hits: Vec<Hit>, limit: usize) -> Result<Limited<Over
 
 fn appointments(
     conn: &Connection,
-    hits: Vec<Hit>,
+    hits: (Vec<Hit>, u64),
     limit: usize,
 ) -> Result<Limited<OverviewAppointment>> {
     kept(
@@ -261,36 +275,28 @@ fn fetched_count(conn: &Connection, kind: &str) -> Result<u64> {
 }
 
 impl Store {
-    /// Everything the overview shows, from one snapshot of the cache. Reads
-    /// the time of every cached task and appointment (those of opened
-    /// contacts) and parses only the records it returns; recent contacts are
-    /// ten-odd entries of the `contacts_by_updated` index.
+    /// Everything the overview shows, from one snapshot of the cache. Tasks
+    /// and appointments are ranges of the `tasks_open_by_due` and
+    /// `appointments_by_start` indexes, and only the records returned are
+    /// parsed; recent contacts are ten-odd entries of `contacts_by_updated`.
     pub fn overview(&self, window: &OverviewWindow) -> Result<Overview> {
         self.read(|conn| {
-            // `completed` is stored as a JSON boolean (1 once extracted).
-            let open_tasks = hits_between(
-                conn,
-                "tasks",
-                "dueDate",
-                "WHERE json_extract(json, '$.completed') IS NOT 1",
-                None,
-                window.today_end,
-            )?;
-            let split = open_tasks.partition_point(|t| t.at < window.now);
-            let mut overdue = open_tasks;
-            let due_today = overdue.split_off(split);
             // The task that became overdue last first: it is the one most
             // likely still to matter, and a long list is cut at the old end.
-            overdue.reverse();
-            let mut today = hits_between(
+            let (now, limit) = (window.now, window.limit);
+            let overdue = hits_between(conn, OPEN_TASKS, None, now, limit, true)?;
+            let due_today =
+                hits_between(conn, OPEN_TASKS, Some(now), window.today_end, limit, false)?;
+            let (today_start, today_end) = (Some(window.today_start), window.today_end);
+            let today = hits_between(conn, APPOINTMENTS, today_start, today_end, limit, false)?;
+            let week = hits_between(
                 conn,
-                "appointments",
-                "startTime",
-                "",
-                Some(window.today_start),
+                APPOINTMENTS,
+                Some(today_end),
                 window.week_end,
+                limit,
+                false,
             )?;
-            let week = today.split_off(today.partition_point(|a| a.at < window.today_end));
             Ok(Overview {
                 overdue: tasks(conn, overdue, window.limit)?,
                 due_today: tasks(conn, due_today, window.limit)?,

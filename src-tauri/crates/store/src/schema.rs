@@ -180,6 +180,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     crate::sync_state::MIGRATION,
     // 4: change alerts: the rules and the activity feed they fill.
     crate::alerts::MIGRATION,
+    // 5: tasks' due time and done flag as indexed columns.
+    crate::related::MIGRATION,
 ];
 
 /// The schema version this build writes.
