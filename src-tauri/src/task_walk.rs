@@ -128,6 +128,9 @@ struct Walk {
     limits: WalkLimits,
     count: WalkCount,
     last_changed: Option<std::time::Instant>,
+    /// Requests spent on a UTC day: read from the cache once, then kept here
+    /// (only the walk spends them) and written back after every contact.
+    spent: Option<(time::Date, u64)>,
 }
 
 /// Runs until the cache stops (sign-out, another location).
@@ -140,6 +143,7 @@ pub async fn run(cache: Arc<LocationCache>, limits: WalkLimits) {
             total: 0,
         },
         last_changed: None,
+        spent: None,
     };
     walk.run().await;
 }
@@ -253,9 +257,7 @@ impl Walk {
                 return Some(Halt::Paused);
             }
             let today = OffsetDateTime::now_utc().date();
-            let spent = cache::blocking(Arc::clone(store), move |s| spent_today(s, today))
-                .await
-                .unwrap_or(self.limits.daily_budget);
+            let spent = self.spent_on(store, today).await;
             if spent + REQUESTS_PER_CONTACT > self.limits.daily_budget {
                 return Some(Halt::BudgetSpent);
             }
@@ -271,6 +273,7 @@ impl Walk {
                 tracing::warn!(message = %error.message, "task walk budget not recorded");
                 return Some(Halt::Paused);
             }
+            self.spent = Some((today, total));
             match self.fetch(store, &contact.contact_id).await {
                 Ok(Fetched::Cached) => self.count.checked += 1,
                 Ok(Fetched::Gone) => self.count.total = self.count.total.saturating_sub(1),
@@ -281,6 +284,23 @@ impl Walk {
             self.changed(false).await;
         }
         None
+    }
+
+    /// Requests spent on `today`; an unreadable cache counts as the whole budget.
+    async fn spent_on(&mut self, store: &Arc<Store>, today: time::Date) -> u64 {
+        if let Some((day, spent)) = self.spent {
+            if day == today {
+                return spent;
+            }
+        }
+        match cache::blocking(Arc::clone(store), move |s| spent_today(s, today)).await {
+            Ok(spent) => {
+                self.spent = Some((today, spent));
+                spent
+            }
+            // Not kept: the next look reads the cache again.
+            Err(_) => self.limits.daily_budget,
+        }
     }
 
     /// Waits until the walk's requests fit in its share of the rate-limit
