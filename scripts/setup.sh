@@ -19,6 +19,8 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The downloaded .deb files are not needed once installed; CI disks are small.
+  "${sudo_cmd[@]}" apt-get clean
 fi
 
 # The WebDriver bridge for the end-to-end tests (a crates.io package, built once).

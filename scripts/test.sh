@@ -7,7 +7,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
+# What the build has taken and what is left: CI machines have small disks.
+disk() { printf 'disk: target %s, %s free\n' "$(du -sh target 2>/dev/null | cut -f1)" "$(df -h --output=avail . | tail -n 1 | tr -d ' ')"; }
 started=$SECONDS
+
+# One clean build per run: incremental compilation's caches would add gigabytes
+# of disk and only speed up rebuilds, which a test run does not do.
+export CARGO_INCREMENTAL=0
 
 step "setup"
 scripts/setup.sh
@@ -21,6 +27,7 @@ cargo fmt --all --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+disk
 
 step "ui: typecheck, lint, unit tests"
 (cd ui && npm run --silent typecheck && npm run --silent lint && npm test --silent)
@@ -45,6 +52,7 @@ wait "$preview" 2>/dev/null || true
 # (in long CI builds the daemon was seen gone by the time the tests ran).
 step "cargo test: build"
 cargo test --workspace --locked --no-run
+disk
 step "cargo test"
 scripts/with-keyring.sh cargo test --workspace --locked
 
@@ -60,5 +68,6 @@ scripts/with-keyring.sh cargo test --workspace --locked -- --ignored --test-thre
 step "package: .deb contents and a start of the packaged app"
 scripts/tauri-cli.sh bundle --ci --debug --bundles deb
 scripts/check-deb.sh "$(ls -t target/debug/bundle/deb/*.deb | head -n 1)"
+disk
 
 step "all tests passed in $((SECONDS - started)) s"
