@@ -22,6 +22,8 @@ use crate::state::Connection;
 const MEMORY_FILE: &str = "import-mappings.json";
 /// Files kept open for a preview; older ones are forgotten.
 const OPEN_FILES: usize = 4;
+/// Failure reports, in the data folder.
+const REPORTS_DIR: &str = "imports";
 
 /// A contact field a column can go to (the `import` crate's `Field`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -181,6 +183,7 @@ pub struct ImportSummary {
 struct Opened {
     file_name: String,
     table: Table,
+    /// Relative to the data folder, which may move while the dialog is open.
     report: Mutex<Option<PathBuf>>,
 }
 
@@ -349,10 +352,11 @@ impl Imports {
         }
     }
 
-    /// The failure report written at the end of the import.
-    pub fn report(&self, import_id: u32) -> Result<PathBuf, AppError> {
+    /// The failure report written at the end of the import, in the data
+    /// folder as it is now.
+    pub fn report(&self, import_id: u32, data_dir: &Path) -> Result<PathBuf, AppError> {
         let opened = self.get(import_id)?;
-        let path = lock(&opened.report).clone();
+        let path = lock(&opened.report).as_ref().map(|p| data_dir.join(p));
         path.ok_or_else(|| AppError {
             code: ErrorCode::NotFound,
             message: "This import has no failure report".to_owned(),
@@ -468,12 +472,14 @@ fn remember(config_dir: &Path, headers: &[String], mapping: &[Field]) {
     }
 }
 
+/// Writes the report under `imports/` and returns its path relative to the
+/// data folder.
 async fn write_report(
     data_dir: &Path,
     opened: &Arc<Opened>,
     failures: &[import::RowFailure],
 ) -> Result<PathBuf, AppError> {
-    let dir = data_dir.join("imports");
+    let dir = data_dir.join(REPORTS_DIR);
     let stem = Path::new(&opened.file_name)
         .file_stem()
         .and_then(|s| s.to_str())
@@ -492,8 +498,8 @@ async fn write_report(
             "[year][month][day]-[hour][minute][second]"
         ))
         .unwrap_or_default();
-    let path = dir.join(format!("{stem}-failures-{stamp}.csv"));
-    let (opened, failures, target) = (opened.clone(), failures.to_vec(), path.clone());
+    let file_name = format!("{stem}-failures-{stamp}.csv");
+    let (opened, failures, target) = (opened.clone(), failures.to_vec(), dir.join(&file_name));
     tokio::task::spawn_blocking(move || -> Result<(), AppError> {
         let failed = |e: &dyn std::fmt::Display| {
             AppError::internal(format!("The failure report could not be written: {e}"))
@@ -506,7 +512,7 @@ async fn write_report(
     })
     .await
     .map_err(|e| AppError::internal(format!("Writing the report stopped: {e}")))??;
-    Ok(path)
+    Ok(Path::new(REPORTS_DIR).join(file_name))
 }
 
 /// GHL through the active connection: every answer is kept in the local
@@ -616,5 +622,35 @@ mod tests {
             load_memory(dir.path()).recall(&upper),
             Some(vec![Field::Company, Field::Ignore])
         );
+    }
+
+    #[tokio::test]
+    async fn the_failure_report_is_found_in_the_data_folder_after_it_moved() {
+        let config = tempfile::tempdir().unwrap();
+        let (before, after) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let imports = Imports::default();
+        let csv = b"Name,Email\nAna Ruiz,not-an-email\n".to_vec();
+        let preview = imports
+            .open(config.path(), "Houzz clients.csv".to_owned(), csv)
+            .await
+            .unwrap();
+        let opened = imports.get(preview.import_id).unwrap();
+        let failures = [import::RowFailure {
+            line: 2,
+            reason: "Email is not an email address".to_owned(),
+        }];
+        let relative = write_report(before.path(), &opened, &failures)
+            .await
+            .unwrap();
+        assert!(relative.is_relative(), "{relative:?}");
+        let written = before.path().join(&relative);
+        let report = std::fs::read_to_string(&written).unwrap();
+        assert!(report.contains("Email is not an email address"), "{report}");
+        *lock(&opened.report) = Some(relative.clone());
+
+        // What "Show report" opens follows the data folder to where it is now.
+        let shown = imports.report(preview.import_id, after.path()).unwrap();
+        assert_eq!(shown, after.path().join(&relative));
+        assert!(shown.starts_with(after.path().join(REPORTS_DIR)));
     }
 }

@@ -76,10 +76,11 @@ pub fn import_cancel(imports: State<'_, Imports>, import_id: u32) {
 #[tauri::command]
 pub fn import_show_report(
     app: AppHandle,
+    sessions: State<'_, Sessions>,
     imports: State<'_, Imports>,
     import_id: u32,
 ) -> Result<String, AppError> {
-    let path = imports.report(import_id)?;
+    let path = imports.report(import_id, &sessions.dirs().data)?;
     app.opener()
         .reveal_item_in_dir(&path)
         .map_err(|e| AppError::internal(format!("The file manager could not be opened: {e}")))?;
