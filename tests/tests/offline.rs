@@ -66,6 +66,23 @@ async fn search_open_and_add_a_note_offline_then_it_arrives_once() {
     .await;
     app.wait_for("[data-testid=outbox-button]").await;
     app.screenshot("offline-note-waiting.png").await;
+    // Offline and with an edit waiting the header holds the most; in the
+    // default window every control of it is still inside the window.
+    let outside = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.app-header button')] \
+               .filter((b) => b.getBoundingClientRect().right > window.innerWidth) \
+               .map((b) => b.getAttribute('aria-label') || b.textContent);",
+            vec![],
+        )
+        .await
+        .expect("measure the header");
+    assert_eq!(
+        outside,
+        serde_json::json!([]),
+        "header buttons past the window's edge"
+    );
     assert_eq!(data.read().await.notes_of(&target.id).len(), notes_before);
 
     // GHL is back: the outbox is sent, once.

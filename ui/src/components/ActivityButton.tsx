@@ -23,7 +23,9 @@ export function ActivityButton() {
         onClick={() => setOpen(true)}
       >
         <BellIcon size={15} />
-        <span aria-hidden="true">Activity</span>
+        <span aria-hidden="true" className="header-button-label">
+          Activity
+        </span>
         {unread > 0 ? (
           <span className="activity-count" aria-hidden="true" data-testid="activity-unread">
             {unread > 99 ? "99+" : unread}

@@ -66,11 +66,14 @@ export function Header({ session, account, onAddLocation }: Props) {
           className="header-button"
           data-testid="sign-out-button"
           aria-haspopup="dialog"
+          aria-label="Sign out"
           title={`Sign out of ${account.name}`}
           onClick={() => setDialog("sign-out")}
         >
           <SignOutIcon size={15} />
-          Sign out
+          <span aria-hidden="true" className="header-button-label">
+            Sign out
+          </span>
         </button>
         <span className="version">v{session.version}</span>
       </div>

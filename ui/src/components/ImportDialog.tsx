@@ -29,11 +29,14 @@ export function ImportButton() {
         className="header-button"
         data-testid="import-button"
         aria-haspopup="dialog"
+        aria-label="Import"
         title="Import a Houzz Pro client list (CSV or Excel)"
         onClick={() => setOpen(true)}
       >
         <UploadIcon />
-        Import
+        <span aria-hidden="true" className="header-button-label">
+          Import
+        </span>
       </button>
       {open ? <ImportDialog onClose={() => setOpen(false)} /> : null}
     </>
