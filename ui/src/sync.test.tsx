@@ -212,7 +212,9 @@ describe("sync dialog", () => {
     ]);
     expect(within(dialog).getByTestId("sync-changes-ghl")).toHaveTextContent("Changes in GoHighLevel");
     expect(within(dialog).getByTestId("sync-changes-hcp")).toHaveTextContent("Changes in Housecall Pro");
-    expect(changes[0]).toHaveTextContent("Phone: — → +13035550100");
+    expect(changes[0]).toHaveTextContent("Phone: — → +1 (303) 555-0100");
+    // Shown as everywhere else in the app, and never broken across two lines.
+    expect(within(changes[0]!).getByText("+1 (303) 555-0100")).toHaveClass("sync-to", "sync-phone");
     expect(changes[2]).toHaveTextContent("Email: old@example.com → carl@example.com");
     expect(within(dialog).queryByTestId("sync-nothing")).not.toBeInTheDocument();
   });
@@ -395,7 +397,7 @@ describe("contact view", () => {
     const log = screen.getByTestId("sync-log");
     const lines = await within(log).findAllByTestId("sync-log-line");
     expect(lines[0]).toHaveTextContent("→ GoHighLevel");
-    expect(lines[0]).toHaveTextContent("Phone: — → +13035550100");
+    expect(lines[0]).toHaveTextContent("Phone: — → +1 (303) 555-0100");
     expect(lines[0]).toHaveTextContent("by Dana (office)");
     expect(lines[1]).toHaveTextContent("→ Housecall Pro");
     expect(api.syncLog).toHaveBeenCalledWith({ side: "ghl", id: "ghl-anna" });

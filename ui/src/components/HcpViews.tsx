@@ -8,10 +8,10 @@ import { useHcpStatus, useLinkedCustomer, useSyncLog } from "../hooks/sync";
 import { formatFullDateTime, formatLongDate, formatRelative } from "../lib/dates";
 import { HCP_NOT_CONFIGURED_MESSAGE } from "../lib/errors";
 import { formatPhone } from "../lib/format";
-import { directionText, shownValue } from "../lib/sync";
+import { directionText } from "../lib/sync";
 import { EmptyState, ErrorMessage, Skeleton } from "./common";
 import { ContactCardIcon, LinkIcon, RefreshIcon, SyncIcon } from "./icons";
-import { SyncDialog } from "./SyncDialog";
+import { SyncDialog, SyncValue } from "./SyncDialog";
 
 function HcpFields({ customer }: { customer: HcpCustomerSummary }) {
   const now = useNow();
@@ -219,7 +219,7 @@ function SyncLogRow({ line }: { line: SyncLogLine }) {
       </span>
       <span className="sync-log-direction">{directionText(line.to)}</span>
       <span className="sync-log-change">
-        <span className="sync-change-label">{line.label}:</span> {shownValue(line.from)} → {shownValue(line.value)}
+        <span className="sync-change-label">{line.label}:</span> <SyncValue value={line.from} /> → <SyncValue value={line.value} />
       </span>
       <span className="sync-log-actor muted">by {line.actor}</span>
     </li>

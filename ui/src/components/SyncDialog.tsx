@@ -19,7 +19,7 @@ import { useSyncApply, useSyncPreview, type SyncApplyArgs } from "../hooks/sync"
 import { formatFullDateTime } from "../lib/dates";
 import { describeWriteError } from "../lib/errors";
 import { formatPhone } from "../lib/format";
-import { changeText, choicesFor, describeSyncResult, shownValue, SIDE_NAMES } from "../lib/sync";
+import { changeText, choicesFor, describeSyncResult, isPhoneValue, shownValue, SIDE_NAMES } from "../lib/sync";
 import { ErrorMessage, Spinner } from "./common";
 import { FormAlert } from "./forms";
 import { CheckCircleIcon } from "./icons";
@@ -270,8 +270,7 @@ function ChangeList({ side, changes }: { side: SyncSide; changes: readonly SyncF
           {changes.map((change) => (
             <li key={change.field} className="sync-change" data-testid="sync-change" data-field={change.field} data-side={side}>
               <span className="sync-change-label">{change.label}:</span>{" "}
-              <span className="sync-from">{shownValue(change.from)}</span> →{" "}
-              <span className="sync-to">{shownValue(change.to)}</span>
+              <SyncValue value={change.from} className="sync-from" /> → <SyncValue value={change.to} className="sync-to" />
               <span className="visually-hidden">{changeText(change.label, change.from, change.to)}</span>
             </li>
           ))}
@@ -279,6 +278,12 @@ function ChangeList({ side, changes }: { side: SyncSide; changes: readonly SyncF
       )}
     </section>
   );
+}
+
+/** A value in a sync change or conflict; a phone number never breaks across lines. */
+export function SyncValue({ value, className }: { value: string | null; className?: string }) {
+  const classes = [className, isPhoneValue(value) ? "sync-phone" : null].filter(Boolean).join(" ");
+  return <span className={classes || undefined}>{shownValue(value)}</span>;
 }
 
 const KEEP_OPTIONS: { value: SyncKeep; label: string }[] = [
@@ -303,15 +308,15 @@ function ConflictRow({
       <div className="conflict-sides sync-conflict-sides">
         <p className="conflict-side">
           <span className="conflict-side-name">At the last sync: </span>
-          {shownValue(conflict.base)}
+          <SyncValue value={conflict.base} />
         </p>
         <p className="conflict-side">
           <span className="conflict-side-name">Housecall Pro: </span>
-          {shownValue(conflict.hcp)}
+          <SyncValue value={conflict.hcp} />
         </p>
         <p className="conflict-side">
           <span className="conflict-side-name">GoHighLevel: </span>
-          {shownValue(conflict.ghl)}
+          <SyncValue value={conflict.ghl} />
         </p>
       </div>
       <div className="conflict-choice">

@@ -1,14 +1,23 @@
 // Words for the one-contact sync between Housecall Pro and GoHighLevel: pure, so the
 // dialog, the contact view and the tests agree on them.
 import type { SyncConflictView, SyncFieldChoice, SyncKeep, SyncResult, SyncSide } from "../bindings";
+import { formatPhone } from "./format";
 
 export const SIDE_NAMES: Record<SyncSide, string> = { hcp: "Housecall Pro", ghl: "GoHighLevel" };
 
 /** How an empty value shows in a diff. */
 export const EMPTY_VALUE = "—";
 
+/** Phones travel as E.164 ("+17205550278"); they read as everywhere else in the app. */
+const E164 = /^\+\d{8,15}$/;
+
+export function isPhoneValue(value: string | null | undefined): boolean {
+  return value !== null && value !== undefined && E164.test(value);
+}
+
 export function shownValue(value: string | null | undefined): string {
-  return value === null || value === undefined || value.trim() === "" ? EMPTY_VALUE : value;
+  if (value === null || value === undefined || value.trim() === "") return EMPTY_VALUE;
+  return isPhoneValue(value) ? (formatPhone(value) ?? value) : value;
 }
 
 /** "Label: from → to", the one line a change reads as. */
