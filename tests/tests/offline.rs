@@ -66,23 +66,31 @@ async fn search_open_and_add_a_note_offline_then_it_arrives_once() {
     .await;
     app.wait_for("[data-testid=outbox-button]").await;
     app.screenshot("offline-note-waiting.png").await;
-    // Offline and with an edit waiting the header holds the most; in the
-    // default window every control of it is still inside the window.
-    let outside = app
-        .client
-        .execute(
-            "return [...document.querySelectorAll('.app-header button')] \
-               .filter((b) => b.getBoundingClientRect().right > window.innerWidth) \
-               .map((b) => b.getAttribute('aria-label') || b.textContent);",
-            vec![],
-        )
+    // Offline and with an edit waiting the header holds the most: every
+    // control of it stays inside the window, the default one and the
+    // narrowest the app allows.
+    assert_header_inside_the_window(&app).await;
+    app.client
+        .set_window_size(960, 700)
         .await
-        .expect("measure the header");
-    assert_eq!(
-        outside,
-        serde_json::json!([]),
-        "header buttons past the window's edge"
-    );
+        .expect("narrow the window");
+    app.wait_until("the page is as narrow as the window", || async {
+        app.client
+            .execute("return window.innerWidth;", vec![])
+            .await
+            .ok()
+            .and_then(|width| width.as_u64())
+            .is_some_and(|width| width <= 960)
+    })
+    .await;
+    // The window repaints at its new size a moment after the page reflows.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.screenshot("offline-narrow-window.png").await;
+    assert_header_inside_the_window(&app).await;
+    app.client
+        .set_window_size(1280, 800)
+        .await
+        .expect("widen the window again");
     assert_eq!(data.read().await.notes_of(&target.id).len(), notes_before);
 
     // GHL is back: the outbox is sent, once.
@@ -128,4 +136,22 @@ async fn search_open_and_add_a_note_offline_then_it_arrives_once() {
     .await;
     app.screenshot("offline-note-sent.png").await;
     app.close().await;
+}
+
+async fn assert_header_inside_the_window(app: &App) {
+    let outside = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.app-header button')] \
+               .filter((b) => b.getBoundingClientRect().right > window.innerWidth) \
+               .map((b) => b.getAttribute('aria-label') || b.textContent);",
+            vec![],
+        )
+        .await
+        .expect("measure the header");
+    assert_eq!(
+        outside,
+        serde_json::json!([]),
+        "header buttons past the window's edge"
+    );
 }
