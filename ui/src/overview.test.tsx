@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CacheStatus, ContactSummary, Overview, Task } from "./bindings";
-import { FIRST_LIST_PAINT_MARK } from "./components/ContactList";
+import { FIRST_LIST_PAINT_MARK } from "./lib/startupMarks";
 import { FAKE_WALK_PER_SECOND, fakeOverview, fakeTaskWalk } from "./dev/fakeOverview";
 import { emptyOverview } from "./hooks/overview";
 import { contactDetail, contactSummary, renderApp, SIGNED_IN } from "./test/helpers";
@@ -45,6 +45,11 @@ function overviewData(overrides: Partial<Overview> = {}): Overview {
 }
 
 beforeEach(() => {
+  // Midday, so "2 days overdue" and "due today" don't cross midnight; the clock runs on.
+  const midday = new Date();
+  midday.setHours(12, 0, 0, 0);
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  vi.setSystemTime(midday);
   // Each test starts as a cold start: the overview waits for the list's first paint.
   performance.clearMarks(FIRST_LIST_PAINT_MARK);
   api.session.mockResolvedValue(SIGNED_IN);
@@ -57,6 +62,10 @@ beforeEach(() => {
   api.listContactNotes.mockResolvedValue([]);
   api.listContactAppointments.mockResolvedValue([]);
   api.overview.mockResolvedValue(overviewData());
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 async function renderOverview() {
