@@ -279,8 +279,6 @@ const ContactRow = memo(function ContactRow({ contact, index, start, setSize, se
   );
 });
 
-export { FIRST_LIST_PAINT_MARK };
-
 /**
  * Marks, once per window, the first frame that shows contact rows: the effect runs after
  * React committed them, and the next animation frame is when they are painted.

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { overview } from "../backend";
 import type { Overview } from "../bindings";
-import { FIRST_LIST_PAINT_MARK } from "../components/ContactList";
+import { FIRST_LIST_PAINT_MARK, hasMark } from "../lib/startupMarks";
 import { queryKeys } from "./queries";
 
 /** While shown, the overview is read again this often: "overdue" moves with the clock. */
@@ -14,18 +14,14 @@ export const OVERVIEW_REFETCH_MS = 60_000;
 export const FIRST_PAINT_WAIT_MS = 1500;
 const FIRST_PAINT_POLL_MS = 50;
 
-function listPainted(): boolean {
-  return performance.getEntriesByName(FIRST_LIST_PAINT_MARK).length > 0;
-}
-
 /** True once the contact list has painted its first rows (or after a short wait). */
 export function useAfterFirstListPaint(): boolean {
-  const [ready, setReady] = useState(listPainted);
+  const [ready, setReady] = useState(() => hasMark(FIRST_LIST_PAINT_MARK));
   useEffect(() => {
     if (ready) return;
     const started = Date.now();
     const timer = window.setInterval(() => {
-      if (listPainted() || Date.now() - started >= FIRST_PAINT_WAIT_MS) setReady(true);
+      if (hasMark(FIRST_LIST_PAINT_MARK) || Date.now() - started >= FIRST_PAINT_WAIT_MS) setReady(true);
     }, FIRST_PAINT_POLL_MS);
     return () => window.clearInterval(timer);
   }, [ready]);
