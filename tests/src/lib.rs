@@ -370,6 +370,16 @@ impl App {
         }
     }
 
+    /// Opens Settings at `tab` (`hcp`, `sync`, `general`, `alerts`). The tab is
+    /// clicked once the first tab's form is shown: the dialog is re-centred when
+    /// that content arrives, and a click aimed before then misses the tab.
+    pub async fn open_settings(&self, tab: &str) {
+        self.click("[data-testid=oauth-settings-button]").await;
+        self.wait_for("[data-testid=oauth-settings-form]").await;
+        self.click(&format!("[data-testid=settings-tab-{tab}]"))
+            .await;
+    }
+
     /// Replaces the text of the input matching `css`.
     pub async fn fill(&self, css: &str, text: &str) {
         let input = self.wait_for(css).await;

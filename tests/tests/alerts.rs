@@ -63,8 +63,7 @@ async fn a_phone_changed_in_ghl_is_one_alert_and_my_own_edit_none() {
     assert_eq!(unread(&app).await, "0");
 
     // The rule, in Settings → Alerts.
-    app.click("[data-testid=oauth-settings-button]").await;
-    app.click("[data-testid=settings-tab-alerts]").await;
+    app.open_settings("alerts").await;
     app.click("[data-testid=alert-field] option[value=phone]")
         .await;
     app.click("[data-testid=alert-rule-save]").await;

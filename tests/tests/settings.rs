@@ -41,8 +41,7 @@ async fn a_log_level_chosen_in_settings_applies_at_once_and_is_kept() {
         "the default level is info"
     );
 
-    app.click("[data-testid=oauth-settings-button]").await;
-    app.click("[data-testid=settings-tab-general]").await;
+    app.open_settings("general").await;
     app.wait_for("[data-testid=general-settings-form]").await;
     let data_dir = profile.path().join("data");
     assert_eq!(
@@ -120,8 +119,7 @@ async fn the_data_folder_moves_and_the_next_start_uses_the_new_one() {
     };
     assert!(database(&old).exists(), "the cache starts in the profile");
 
-    app.click("[data-testid=oauth-settings-button]").await;
-    app.click("[data-testid=settings-tab-general]").await;
+    app.open_settings("general").await;
     app.click("[data-testid=move-data-folder]").await;
     // The profile holds the data folder: refused before anything happens.
     app.fill(
@@ -192,8 +190,7 @@ async fn the_data_folder_moves_and_the_next_start_uses_the_new_one() {
     let again = App::launch_live(&sandbox.base_url(), &profile, &[]).await;
     again.wait_for("[data-testid=contact-row]").await;
     again.wait_for_download(40).await;
-    again.click("[data-testid=oauth-settings-button]").await;
-    again.click("[data-testid=settings-tab-general]").await;
+    again.open_settings("general").await;
     again.wait_for("[data-testid=open-data-folder-path]").await;
     assert_eq!(
         again

@@ -74,8 +74,7 @@ async fn sync_a_customer_merge_both_sides_and_resolve_a_conflict() {
         .await;
 
     // The HCP key, in Settings: checked, then kept in the keyring.
-    app.click("[data-testid=oauth-settings-button]").await;
-    app.click("[data-testid=settings-tab-hcp]").await;
+    app.open_settings("hcp").await;
     app.fill("[data-testid=hcp-key-form] [name=apiKey]", hcp.api_key())
         .await;
     app.click("[data-testid=hcp-key-form] button[type=submit]")
